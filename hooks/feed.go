@@ -1,0 +1,196 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/schema"
+)
+
+// Change-feed operations as stored in sync_feed.op.
+const (
+	opUpsert = 0
+	opDelete = 1
+)
+
+// nextSeq takes the next position in the change feed. It runs inside the
+// write transaction, and SQLite has one writer at a time, so sequence order
+// is commit order: a reader never sees seq n+1 without seq n.
+func nextSeq(tx core.App) (int64, error) {
+	var seq int64
+	err := tx.DB().NewQuery("UPDATE sync_state SET seq = seq + 1 WHERE id = 1 RETURNING seq").Row(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("next feed seq: %w", err)
+	}
+	return seq, nil
+}
+
+// liveBuckets lists the buckets a record currently sits in (op upsert).
+func liveBuckets(tx core.App, collection, id string) ([]string, error) {
+	var buckets []string
+	err := tx.DB().NewQuery("SELECT bucket FROM sync_feed WHERE collection = {:c} AND record_id = {:id} AND op = 0").
+		Bind(dbx.Params{"c": collection, "id": id}).Column(&buckets)
+	if err != nil {
+		return nil, fmt.Errorf("feed buckets of %s/%s: %w", collection, id, err)
+	}
+	slices.Sort(buckets)
+	return buckets, nil
+}
+
+// feedSave records that a record was created or its content changed: every
+// bucket of its scope gets the new seq, buckets it left get a delete. If
+// its scope changed, the records whose scope follows it move too.
+func feedSave(tx core.App, collection, id string, isNew bool) error {
+	scope, err := schema.ScopeOf(tx.DB(), collection, id)
+	if err != nil {
+		return err
+	}
+	buckets := scope.Buckets()
+	var old []string
+	if !isNew {
+		if old, err = liveBuckets(tx, collection, id); err != nil {
+			return err
+		}
+	}
+	seq, err := nextSeq(tx)
+	if err != nil {
+		return err
+	}
+	if err := writeFeed(tx, collection, id, seq, buckets, minus(old, buckets)); err != nil {
+		return err
+	}
+	if isNew || slices.Equal(old, buckets) {
+		return nil
+	}
+	return cascadeScope(tx, collection, id)
+}
+
+// feedDelete turns every live bucket row of the record into a tombstone.
+func feedDelete(tx core.App, collection, id string) error {
+	seq, err := nextSeq(tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.DB().NewQuery("UPDATE sync_feed SET op = 1, seq = {:seq}, at = {:at} WHERE collection = {:c} AND record_id = {:id} AND op = 0").
+		Bind(dbx.Params{"seq": seq, "at": time.Now().Unix(), "c": collection, "id": id}).Execute()
+	if err != nil {
+		return fmt.Errorf("tombstone %s/%s: %w", collection, id, err)
+	}
+	return nil
+}
+
+// writeFeed upserts the record into the given buckets at seq and marks it
+// deleted (left) in the exit buckets at the same seq.
+func writeFeed(tx core.App, collection, id string, seq int64, upserts, exits []string) error {
+	at := time.Now().Unix()
+	for op, buckets := range [][]string{opUpsert: upserts, opDelete: exits} {
+		if len(buckets) == 0 {
+			continue
+		}
+		params := dbx.Params{"c": collection, "id": id, "seq": seq, "op": op, "at": at}
+		values := make([]string, len(buckets))
+		for i, b := range buckets {
+			key := fmt.Sprintf("b%d", i)
+			params[key] = b
+			values[i] = "({:c}, {:id}, {:" + key + "}, {:seq}, {:op}, {:at})"
+		}
+		_, err := tx.DB().NewQuery("INSERT INTO sync_feed (collection, record_id, bucket, seq, op, at) VALUES " +
+			strings.Join(values, ", ") +
+			" ON CONFLICT (collection, record_id, bucket) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at").
+			Bind(params).Execute()
+		if err != nil {
+			return fmt.Errorf("feed %s/%s: %w", collection, id, err)
+		}
+	}
+	return nil
+}
+
+// cascadeScope moves the records whose scope follows this record's (a
+// client's plan, a safari's observations and photos) into their new
+// buckets, and updates the conflicts about all of them. Only the buckets
+// that changed get a new seq: devices that could already see a record are
+// not sent it again.
+func cascadeScope(tx core.App, collection, id string) error {
+	deps, err := schema.Dependents(tx.DB(), collection, id)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if err := rebucket(tx, d.Collection, d.ID); err != nil {
+			return err
+		}
+	}
+	for _, ref := range append([]schema.Ref{{Collection: collection, ID: id}}, deps...) {
+		if err := refreshConflictsAbout(tx, ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebucket recomputes a record's buckets without a change to its content.
+func rebucket(tx core.App, collection, id string) error {
+	scope, err := schema.ScopeOf(tx.DB(), collection, id)
+	if errors.Is(err, schema.ErrNoScope) {
+		return nil // deleted in this same transaction
+	}
+	if err != nil {
+		return err
+	}
+	buckets := scope.Buckets()
+	old, err := liveBuckets(tx, collection, id)
+	if err != nil {
+		return err
+	}
+	if slices.Equal(old, buckets) {
+		return nil
+	}
+	seq, err := nextSeq(tx)
+	if err != nil {
+		return err
+	}
+	return writeFeed(tx, collection, id, seq, minus(buckets, old), minus(old, buckets))
+}
+
+// refreshConflictsAbout copies the current scope of a record onto the
+// sync_conflicts records about it, so they stay visible to exactly the
+// people who can see that record. Each is a normal save: its version and
+// feed rows follow.
+func refreshConflictsAbout(tx core.App, ref schema.Ref) error {
+	conflicts, err := tx.FindAllRecords(schema.SyncConflicts,
+		dbx.HashExp{schema.FieldCollection: ref.Collection, schema.FieldRecord: ref.ID})
+	if err != nil || len(conflicts) == 0 {
+		return err
+	}
+	scope, err := schema.ScopeOf(tx.DB(), ref.Collection, ref.ID)
+	if errors.Is(err, schema.ErrNoScope) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, c := range conflicts {
+		schema.SetConflictScope(c, scope)
+		if err := tx.Save(c); err != nil {
+			return fmt.Errorf("refresh scope of conflict %s: %w", c.Id, err)
+		}
+	}
+	return nil
+}
+
+// minus returns the elements of a that are not in b.
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package schema
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// AuthorKey is the transient (never stored) record key under which the
+// writer of a save is passed from the request or the sync push down to the
+// model hooks: "users:<id>", "clients:<id>" or "_superusers:<id>". A save
+// without it (Go code, migrations, the server itself) is by AuthorSystem.
+//
+// PocketBase never exports or stores custom keys with the "@pbInternal"
+// prefix, so the marker cannot leak or be set from outside.
+const AuthorKey = "@pbInternalSamenspelAuthor"
+
+// AuthorSystem writes what no person wrote: migrations, cascades, the
+// server's own bookkeeping.
+const AuthorSystem = "system"
+
+// AuthorOf names the person behind an auth record, or AuthorSystem for nil.
+func AuthorOf(auth *core.Record) string {
+	if auth == nil {
+		return AuthorSystem
+	}
+	return auth.Collection().Name + ":" + auth.Id
+}
+
+// SetAuthor stamps the writer of the coming save on the record.
+func SetAuthor(r *core.Record, author string) { r.SetRaw(AuthorKey, author) }
+
+// AuthorFrom reads the writer stamped on a record, AuthorSystem if none.
+func AuthorFrom(r *core.Record) string {
+	if a, ok := r.GetRaw(AuthorKey).(string); ok && a != "" {
+		return a
+	}
+	return AuthorSystem
+}
+
+// SplitAuthor splits "users:abc" into ("users", "abc"); AuthorSystem gives
+// ("system", "").
+func SplitAuthor(author string) (collection, id string) {
+	collection, id, _ = strings.Cut(author, ":")
+	return collection, id
+}
+
+// IsPerson reports whether the author is a logged-in staff member or client
+// (not a superuser and not the system). Caller-dependent checks apply only
+// to persons.
+func IsPerson(author string) bool {
+	c, _ := SplitAuthor(author)
+	return c == Users || c == Clients
+}
+
+// IsClientAuthor reports whether the author is a client.
+func IsClientAuthor(author string) bool {
+	c, _ := SplitAuthor(author)
+	return c == Clients
+}

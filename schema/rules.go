@@ -1,0 +1,126 @@
+package schema
+
+import "strings"
+
+// Access rules, written once as PocketBase filter expressions. They are what
+// the REST API, the JS SDK, realtime, expand and the sync push all enforce.
+// The sync pull does not evaluate them per record: it reads the buckets of
+// scope.go, and a differential test holds the two equal.
+//
+// A nil rule (see Rules) means "superusers only".
+
+// Who is asking. A client has no role field: for clients "@request.auth.role"
+// resolves to NULL, so the staff fragments never match them.
+const (
+	isCoordinator = `(@request.auth.collectionName = "users" && @request.auth.role = "coordinator")`
+	isBegeleider  = `(@request.auth.collectionName = "users" && @request.auth.role = "begeleider")`
+	isAdviseur    = `(@request.auth.collectionName = "users" && @request.auth.role = "teamadviseur")`
+	isClient      = `(@request.auth.collectionName = "clients")`
+)
+
+// or joins rule fragments with ||, each in parentheses.
+func or(parts ...string) string { return "(" + strings.Join(parts, ") || (") + ")" }
+
+// and joins rule fragments with &&, each in parentheses.
+func and(parts ...string) string { return "(" + strings.Join(parts, ") && (") + ")" }
+
+// memberOf is the begeleider's team check on a team-valued expression.
+func memberOf(team string) string { return and(isBegeleider, "@request.auth.teams.id ?= "+team) }
+
+// advisesOn is the teamadviseur's team check on a team-valued expression.
+func advisesOn(team string) string { return and(isAdviseur, "@request.auth.advises.id ?= "+team) }
+
+// keepsOr says: the body does not set field, or sets it to a value for which
+// check holds. It guards moving a record to a team one may not write in.
+func keepsOr(field, check string) string {
+	return or("@request.body."+field+":isset = false", check)
+}
+
+// RuleSet holds the five rules of one collection.
+type RuleSet struct {
+	List, View, Create, Update, Delete *string
+}
+
+func rule(s string) *string { return &s }
+
+// readOnly is a rule set with the same read rule and no writes.
+func readOnly(read string) RuleSet { return RuleSet{List: rule(read), View: rule(read)} }
+
+// Rules returns the access rules of every collection of ours.
+func Rules() map[string]RuleSet {
+	teamRead := or(isCoordinator, memberOf("id"), advisesOn("id"), and(isClient, "@request.auth.team = id"))
+
+	clientRead := or(isCoordinator, memberOf("team"), and(isClient, "id = @request.auth.id"))
+	clientUpdate := or(
+		isCoordinator,
+		and(memberOf("team"), keepsOr("team", "@request.auth.teams.id ?= @request.body.team")),
+		and(isClient, "id = @request.auth.id", "@request.body.team:changed = false"),
+	)
+
+	safariRead := or(isCoordinator, memberOf("team"), advisesOn("team"), and(isClient, "clients.id ?= @request.auth.id"))
+	safariWrite := and(memberOf("team"), keepsOr("team", "@request.auth.teams.id ?= @request.body.team"))
+
+	obsRead := or(isCoordinator, memberOf("safari.team"), advisesOn("safari.team"), and(isClient, "safari.clients.id ?= @request.auth.id"))
+	obsCreate := or(memberOf("@request.body.safari.team"), and(isClient, "@request.body.safari.clients.id ?= @request.auth.id"))
+	obsWrite := or(memberOf("safari.team"), and(isClient, "author_client = @request.auth.id", "safari.clients.id ?= @request.auth.id"))
+
+	mediaRead := or(isCoordinator, memberOf("observation.safari.team"), advisesOn("observation.safari.team"),
+		and(isClient, "observation.safari.clients.id ?= @request.auth.id"))
+	mediaCreate := or(memberOf("@request.body.observation.safari.team"),
+		and(isClient, "@request.body.observation.author_client = @request.auth.id", "@request.body.observation.safari.clients.id ?= @request.auth.id"))
+	mediaWrite := or(memberOf("observation.safari.team"),
+		and(isClient, "observation.author_client = @request.auth.id", "observation.safari.clients.id ?= @request.auth.id"))
+
+	// goals and network_contacts hang off a client; goal_steps off a goal.
+	planRead := func(client string) string {
+		return or(isCoordinator, memberOf(client+".team"), and(isClient, client+" = @request.auth.id"))
+	}
+	planCreate := func(client string) string {
+		return or(memberOf("@request.body."+client+".team"), and(isClient, "@request.body."+client+" = @request.auth.id"))
+	}
+	planWrite := func(client string) string {
+		return or(memberOf(client+".team"), and(isClient, client+" = @request.auth.id"))
+	}
+
+	feedbackRead := or(isCoordinator, memberOf("team"), advisesOn("team"))
+	feedbackCreate := and(advisesOn("@request.body.team"), "@request.body.author = @request.auth.id")
+	feedbackWrite := and(advisesOn("team"), "author = @request.auth.id",
+		keepsOr("team", "@request.auth.advises.id ?= @request.body.team"),
+		keepsOr("author", "@request.body.author = @request.auth.id"))
+
+	conflictRead := or(isCoordinator, memberOf("team"),
+		and(advisesOn("team"), `audience = "team"`),
+		and(isClient, or("clients.id ?= @request.auth.id", "members = true && team = @request.auth.team")))
+
+	staffRead := or("id = @request.auth.id", isCoordinator,
+		and(isBegeleider, "teams.id ?= @request.auth.teams.id"))
+	staffSelfUpdate := and("id = @request.auth.id",
+		"@request.body.role:isset = false", "@request.body.teams:isset = false",
+		"@request.body.advises:isset = false", "@request.body.disabled:isset = false")
+
+	deviceRead := or(isCoordinator, "owner = @request.auth.id && owner_collection = @request.auth.collectionName")
+	rejectionRead := or(isCoordinator, "person = @request.auth.id && person_collection = @request.auth.collectionName")
+
+	return map[string]RuleSet{
+		Teams:   {List: rule(teamRead), View: rule(teamRead), Create: rule(isCoordinator), Update: rule(isCoordinator), Delete: rule(isCoordinator)},
+		Users:   {List: rule(staffRead), View: rule(staffRead), Create: rule(isCoordinator), Update: rule(or(isCoordinator, staffSelfUpdate)), Delete: rule(isCoordinator)},
+		Clients: {List: rule(clientRead), View: rule(clientRead), Create: rule(or(isCoordinator, memberOf("@request.body.team"))), Update: rule(clientUpdate), Delete: rule(or(isCoordinator, memberOf("team")))},
+		Safaris: {List: rule(safariRead), View: rule(safariRead), Create: rule(memberOf("@request.body.team")), Update: rule(safariWrite), Delete: rule(memberOf("team"))},
+		Observations:    {List: rule(obsRead), View: rule(obsRead), Create: rule(obsCreate), Update: rule(obsWrite), Delete: rule(obsWrite)},
+		Media:           {List: rule(mediaRead), View: rule(mediaRead), Create: rule(mediaCreate), Update: rule(mediaWrite), Delete: rule(mediaWrite)},
+		Goals:           {List: rule(planRead("client")), View: rule(planRead("client")), Create: rule(planCreate("client")), Update: rule(planWrite("client")), Delete: rule(planWrite("client"))},
+		NetworkContacts: {List: rule(planRead("client")), View: rule(planRead("client")), Create: rule(planCreate("client")), Update: rule(planWrite("client")), Delete: rule(planWrite("client"))},
+		GoalSteps:       {List: rule(planRead("goal.client")), View: rule(planRead("goal.client")), Create: rule(planCreate("goal.client")), Update: rule(planWrite("goal.client")), Delete: rule(planWrite("goal.client"))},
+		Feedback:        {List: rule(feedbackRead), View: rule(feedbackRead), Create: rule(feedbackCreate), Update: rule(feedbackWrite), Delete: rule(feedbackWrite)},
+		SyncConflicts:   {List: rule(conflictRead), View: rule(conflictRead), Update: rule(conflictRead)},
+		SyncDevices:     readOnly(deviceRead),
+		SyncRejections:  readOnly(rejectionRead),
+	}
+}
+
+// ManageRule is the auth-collection manage rule for users and clients:
+// coordinators manage accounts (emails, passwords) without the old password.
+const ManageRule = isCoordinator
+
+// AuthRule keeps disabled people from logging in.
+const AuthRule = "disabled = false"

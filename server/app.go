@@ -1,0 +1,70 @@
+package server
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+
+	"github.com/samenspel/samenspel/hooks"
+	_ "github.com/samenspel/samenspel/schema" // the migrations
+)
+
+// New builds the PocketBase app with everything of ours registered.
+// PocketBase's own CLI (serve, superuser, migrate) stays as it is; args
+// are the command line without the program name, environ the environment.
+func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
+	env := envMap(environ)
+	pbConfig := pocketbase.Config{}
+	if dir := env[EnvDataDir]; dir != "" && !hasFlag(args, "dir") {
+		pbConfig.DefaultDataDir = dir
+	}
+	app := pocketbase.NewWithConfig(pbConfig)
+
+	cfg := Flags(app.RootCmd.PersistentFlags())
+	_ = app.RootCmd.ParseFlags(args) // unknown flags belong to subcommands; cobra reports them on Execute
+	if err := cfg.Load(app.RootCmd.PersistentFlags(), environ); err != nil {
+		return nil, nil, fmt.Errorf("configuration: %w", err)
+	}
+	if addr := env[EnvHTTP]; addr != "" && len(args) > 0 && args[0] == "serve" && !hasFlag(args, "http") {
+		args = append(slices.Clone(args), "--http="+addr)
+	}
+	app.RootCmd.SetArgs(args)
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
+	if err := Register(app, cfg); err != nil {
+		return nil, nil, err
+	}
+	return app, cfg, nil
+}
+
+// Register binds our hooks, routes and commands to an app. Tests call it on
+// a test app; New calls it on the real one.
+func Register(app core.App, cfg *Config) error {
+	if err := hooks.Register(app); err != nil {
+		return fmt.Errorf("register hooks: %w", err)
+	}
+	return nil
+}
+
+func envMap(environ []string) map[string]string {
+	env := map[string]string{}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
+}
+
+// hasFlag reports whether --name or --name=... is among args.
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == "--"+name || strings.HasPrefix(a, "--"+name+"=") || a == "-"+name {
+			return true
+		}
+	}
+	return false
+}
