@@ -53,11 +53,11 @@ const (
 	// policy reads it; the API never shows it.
 	FieldAuthorship = "authorship"
 
-	FieldName  = "name"
-	FieldTeam  = "team"
-	FieldRole  = "role"
-	FieldTeams = "teams"
-	FieldAdvises = "advises"
+	FieldName     = "name"
+	FieldTeam     = "team"
+	FieldRole     = "role"
+	FieldTeams    = "teams"
+	FieldAdvises  = "advises"
 	FieldDisabled = "disabled"
 
 	FieldClient       = "client"

@@ -102,10 +102,10 @@ func Rules() map[string]RuleSet {
 	rejectionRead := or(isCoordinator, "person = @request.auth.id && person_collection = @request.auth.collectionName")
 
 	return map[string]RuleSet{
-		Teams:   {List: rule(teamRead), View: rule(teamRead), Create: rule(isCoordinator), Update: rule(isCoordinator), Delete: rule(isCoordinator)},
-		Users:   {List: rule(staffRead), View: rule(staffRead), Create: rule(isCoordinator), Update: rule(or(isCoordinator, staffSelfUpdate)), Delete: rule(isCoordinator)},
-		Clients: {List: rule(clientRead), View: rule(clientRead), Create: rule(or(isCoordinator, memberOf("@request.body.team"))), Update: rule(clientUpdate), Delete: rule(or(isCoordinator, memberOf("team")))},
-		Safaris: {List: rule(safariRead), View: rule(safariRead), Create: rule(memberOf("@request.body.team")), Update: rule(safariWrite), Delete: rule(memberOf("team"))},
+		Teams:           {List: rule(teamRead), View: rule(teamRead), Create: rule(isCoordinator), Update: rule(isCoordinator), Delete: rule(isCoordinator)},
+		Users:           {List: rule(staffRead), View: rule(staffRead), Create: rule(isCoordinator), Update: rule(or(isCoordinator, staffSelfUpdate)), Delete: rule(isCoordinator)},
+		Clients:         {List: rule(clientRead), View: rule(clientRead), Create: rule(or(isCoordinator, memberOf("@request.body.team"))), Update: rule(clientUpdate), Delete: rule(or(isCoordinator, memberOf("team")))},
+		Safaris:         {List: rule(safariRead), View: rule(safariRead), Create: rule(memberOf("@request.body.team")), Update: rule(safariWrite), Delete: rule(memberOf("team"))},
 		Observations:    {List: rule(obsRead), View: rule(obsRead), Create: rule(obsCreate), Update: rule(obsWrite), Delete: rule(obsWrite)},
 		Media:           {List: rule(mediaRead), View: rule(mediaRead), Create: rule(mediaCreate), Update: rule(mediaWrite), Delete: rule(mediaWrite)},
 		Goals:           {List: rule(planRead("client")), View: rule(planRead("client")), Create: rule(planCreate("client")), Update: rule(planWrite("client")), Delete: rule(planWrite("client"))},
