@@ -197,3 +197,9 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// DefaultConfig is the configuration with every default: local storage, no
+// public URL. Tests start from it.
+func DefaultConfig() *Config {
+	return Flags(pflag.NewFlagSet("defaults", pflag.ContinueOnError))
+}

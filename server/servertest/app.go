@@ -1,0 +1,76 @@
+// Package servertest builds real PocketBase test apps (real SQLite in a temp
+// dir, our migrations, every hook and route of server.Register) and a small
+// named organisation to test against.
+package servertest
+
+import (
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/samenspel/samenspel/server"
+)
+
+var template struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// templateDir is a data dir with every migration applied, made once per test
+// binary; each test app starts from a copy of it.
+func templateDir() (string, error) {
+	template.once.Do(func() {
+		dir, err := os.MkdirTemp("", "samenspel-template-*")
+		if err != nil {
+			template.err = err
+			return
+		}
+		app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
+		if err := app.Bootstrap(); err != nil {
+			template.err = err
+			return
+		}
+		if err := app.RunAllMigrations(); err != nil {
+			template.err = err
+			return
+		}
+		template.err = app.ResetBootstrapState()
+		template.dir = dir
+	})
+	return template.dir, template.err
+}
+
+// NewApp returns a fresh test app with everything registered, cleaned up
+// when the test ends. cfg may be nil for the defaults.
+func NewApp(tb testing.TB, cfg *server.Config) *tests.TestApp {
+	tb.Helper()
+	app := NewUncleanedApp(tb, cfg)
+	tb.Cleanup(app.Cleanup)
+	return app
+}
+
+// NewUncleanedApp is NewApp for tests.ApiScenario factories, which clean up
+// the app themselves.
+func NewUncleanedApp(tb testing.TB, cfg *server.Config) *tests.TestApp {
+	tb.Helper()
+	dir, err := templateDir()
+	if err != nil {
+		tb.Fatalf("template data dir: %v", err)
+	}
+	app, err := tests.NewTestApp(dir)
+	if err != nil {
+		tb.Fatalf("new test app: %v", err)
+	}
+	if cfg == nil {
+		cfg = server.DefaultConfig()
+	}
+	if err := server.Register(app, cfg); err != nil {
+		app.Cleanup()
+		tb.Fatalf("register: %v", err)
+	}
+	return app
+}
