@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -12,15 +14,21 @@ import (
 )
 
 // Config is everything the server reads from flags and the environment,
-// read once at start. Flags win over environment variables; every setting
-// has a default that runs the server on the embedded default (SQLite and
-// local disk). Unknown SAMENSPEL_* variables and inconsistent settings
-// fail the start with a message that names them.
+// read once at start. Flags win over environment variables; an environment
+// variable set to the empty string counts as not set (so a compose file can
+// pass ${VAR:-} through). Every setting has a default that runs the server
+// on the embedded default (SQLite and local disk). Unknown SAMENSPEL_*
+// variables and inconsistent settings fail the start with a message that
+// names them.
 type Config struct {
 	PublicURL string // how phones reach this server, for upload URLs and invite links
 
 	Storage StorageConfig
 	Sync    SyncConfig
+
+	// given maps the flag name of every setting given explicitly to how it
+	// was given ("--s3-bucket" or "SAMENSPEL_S3_BUCKET"), for messages.
+	given map[string]string
 }
 
 // StorageConfig selects where photo bytes live.
@@ -111,7 +119,9 @@ const (
 )
 
 // Load applies the environment (for settings whose flag was not given) and
-// checks the result. fs is the parsed flag set of Flags.
+// checks the result. fs is the parsed flag set of Flags. The error names
+// the offending variable or flag: an unknown SAMENSPEL_* variable, a value
+// that does not parse, or settings that do not fit together.
 func (c *Config) Load(fs *pflag.FlagSet, environ []string) error {
 	known := slices.Clone(envOnly)
 	for _, s := range c.settings() {
@@ -123,70 +133,135 @@ func (c *Config) Load(fs *pflag.FlagSet, environ []string) error {
 		if !strings.HasPrefix(k, "SAMENSPEL_") {
 			continue
 		}
-		env[k] = v
 		if !slices.Contains(known, k) {
 			return fmt.Errorf("unknown setting %s; known settings: %s", k, strings.Join(known, ", "))
 		}
+		if v != "" {
+			env[k] = v
+		}
 	}
+	c.given = map[string]string{}
 	for _, s := range c.settings() {
+		if f := fs.Lookup(s.flag); f != nil && f.Changed {
+			c.given[s.flag] = "--" + s.flag
+			continue
+		}
 		v, ok := env[s.env]
-		if !ok || (fs.Lookup(s.flag) != nil && fs.Changed(s.flag)) {
+		if !ok {
 			continue
 		}
 		if err := s.fromEnv(v); err != nil {
-			return fmt.Errorf("%s=%q: %v", s.env, v, err)
+			return fmt.Errorf("%s=%q: %v", s.env, v, unwrapNum(err))
 		}
+		c.given[s.flag] = s.env
 	}
 	return c.validate()
+}
+
+// unwrapNum drops strconv's `strconv.ParseBool: parsing "x": ` preamble,
+// which only repeats the value the message already shows.
+func unwrapNum(err error) error {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		return ne.Err
+	}
+	return err
+}
+
+// name is how a setting was given, or both ways to give it.
+func (c *Config) name(flag string) string {
+	if n, ok := c.given[flag]; ok {
+		return n
+	}
+	for _, s := range c.settings() {
+		if s.flag == flag {
+			return s.env + " (--" + s.flag + ")"
+		}
+	}
+	return "--" + flag
 }
 
 func (c *Config) validate() error {
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("public URL %q: want http(s)://host[:port]", c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("%s %q: want http(s)://host[:port][/path]", c.name("public-url"), c.PublicURL)
 		}
 		c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
 	}
-	if err := c.Storage.validate(); err != nil {
+	if err := c.validateStorage(); err != nil {
 		return err
 	}
 	if c.Sync.TombstoneHorizon < time.Hour {
-		return fmt.Errorf("tombstone horizon %s: must be at least 1h", c.Sync.TombstoneHorizon)
+		return fmt.Errorf("%s %s: must be at least 1h", c.name("tombstone-horizon"), c.Sync.TombstoneHorizon)
 	}
 	if c.Sync.MinSchemaVersion < 1 {
-		return fmt.Errorf("min schema version %d: must be at least 1", c.Sync.MinSchemaVersion)
+		return fmt.Errorf("%s %d: must be at least 1", c.name("min-schema-version"), c.Sync.MinSchemaVersion)
 	}
 	if c.Sync.DeviceTokenTTL < time.Minute {
-		return fmt.Errorf("device token TTL %s: must be at least 1m", c.Sync.DeviceTokenTTL)
+		return fmt.Errorf("%s %s: must be at least 1m", c.name("device-token-ttl"), c.Sync.DeviceTokenTTL)
 	}
 	return nil
 }
 
-func (s *StorageConfig) validate() error {
-	s3Set := s.Endpoint != "" || s.Bucket != "" || s.AccessKey != "" || s.SecretKey != "" || s.Prefix != ""
+func (c *Config) validateStorage() error {
+	s := &c.Storage
 	switch s.Kind {
 	case "local":
-		if s3Set {
-			return fmt.Errorf("S3 settings are given but storage is %q: set SAMENSPEL_STORAGE=s3 (or --storage=s3), or remove them", s.Kind)
+		var set []string
+		for _, st := range c.settings() {
+			if n, ok := c.given[st.flag]; ok && strings.HasPrefix(st.flag, "s3-") {
+				set = append(set, n)
+			}
+		}
+		if len(set) > 0 {
+			return fmt.Errorf("storage is local but S3 settings are given (%s): set SAMENSPEL_STORAGE=s3 (or --storage=s3), or remove them", strings.Join(set, ", "))
 		}
 		return nil
 	case "s3":
 	default:
-		return fmt.Errorf("storage %q: want \"local\" or \"s3\"", s.Kind)
+		return fmt.Errorf("%s %q: want \"local\" or \"s3\"", c.name("storage"), s.Kind)
 	}
 	var missing []string
-	for name, v := range map[string]string{"endpoint": s.Endpoint, "bucket": s.Bucket, "access key": s.AccessKey, "secret key": s.SecretKey} {
-		if v == "" {
-			missing = append(missing, name)
+	for _, m := range []struct{ flag, v string }{
+		{"s3-endpoint", s.Endpoint}, {"s3-bucket", s.Bucket}, {"s3-access-key", s.AccessKey}, {"s3-secret-key", s.SecretKey},
+	} {
+		if m.v == "" {
+			missing = append(missing, c.name(m.flag))
 		}
 	}
 	if len(missing) > 0 {
-		slices.Sort(missing)
-		return fmt.Errorf("storage is s3 but its %s %s not set", strings.Join(missing, ", "), plural(len(missing), "is", "are"))
+		return fmt.Errorf("storage is s3 but %s %s not set", strings.Join(missing, ", "), plural(len(missing), "is", "are"))
 	}
-	if strings.Contains(s.Endpoint, "://") || strings.Contains(s.Endpoint, "/") {
-		return fmt.Errorf("S3 endpoint %q: give host[:port] without scheme or path; use --s3-tls for https", s.Endpoint)
+	if err := checkEndpoint(s.Endpoint); err != nil {
+		return fmt.Errorf("%s %q: %v", c.name("s3-endpoint"), s.Endpoint, err)
+	}
+	if s.Region == "" {
+		return fmt.Errorf("%s is empty: give the service's region (us-east-1 suits MinIO and versitygw)", c.name("s3-region"))
+	}
+	return nil
+}
+
+// checkEndpoint accepts host or host:port, nothing more: the scheme comes
+// from the TLS setting, and a path would be mistaken for a bucket.
+func checkEndpoint(endpoint string) error {
+	if strings.Contains(endpoint, "://") {
+		return errors.New("give host[:port] without a scheme; SAMENSPEL_S3_TLS (--s3-tls) chooses http or https")
+	}
+	if strings.ContainsAny(endpoint, "/?# ") {
+		return errors.New("give host[:port] without a path")
+	}
+	host := endpoint
+	if h, port, err := net.SplitHostPort(endpoint); err == nil {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("port %q: want a number from 1 to 65535", port)
+		}
+		host = h
+	} else if strings.Count(endpoint, ":") == 1 {
+		return fmt.Errorf("want host[:port]: %v", err)
+	}
+	if host == "" {
+		return errors.New("host is empty")
 	}
 	return nil
 }
