@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -200,4 +201,28 @@ func SetConflictScope(conflict *core.Record, s Scope) {
 	conflict.Set(FieldAudience, audience)
 	conflict.Set(FieldMembers, s.Members)
 	conflict.Set(FieldClients, s.Clients)
+}
+
+// ScopeFromBuckets reverses Buckets: it recovers the scope a record had
+// from the buckets it sat in (for records that are gone, whose scope can
+// no longer be read from their fields).
+func ScopeFromBuckets(buckets []string) Scope {
+	var s Scope
+	for _, b := range buckets {
+		kind, id, _ := strings.Cut(b, ":")
+		switch kind {
+		case "team":
+			s.Team, s.Audience = id, AudienceTeam
+		case "plans":
+			s.Team, s.Audience = id, AudiencePlans
+		case "members":
+			s.Team, s.Members = id, true
+		case "client":
+			s.Clients = append(s.Clients, id)
+		}
+	}
+	if s.Audience == "" {
+		s.Audience = AudienceTeam
+	}
+	return s
 }

@@ -8,9 +8,11 @@ import (
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/samenspel/samenspel/hooks"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
+	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // New builds the PocketBase app with everything of ours registered.
@@ -47,6 +49,18 @@ func Register(app core.App, cfg *Config) error {
 	if err := hooks.Register(app); err != nil {
 		return fmt.Errorf("register hooks: %w", err)
 	}
+	svc := fieldsync.New(app, fieldsync.Config{
+		TombstoneHorizon: cfg.Sync.TombstoneHorizon,
+		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
+		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
+	})
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "samenspelSyncAPI",
+		Func: func(se *core.ServeEvent) error {
+			mountSync(se, svc)
+			return se.Next()
+		},
+	})
 	return nil
 }
 

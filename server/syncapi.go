@@ -1,0 +1,219 @@
+package server
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/labstack/echo/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	fieldsync "github.com/samenspel/samenspel/sync"
+)
+
+// SyncPrefix is where the sync API lives inside PocketBase's router.
+const SyncPrefix = "/api/sync/v1"
+
+type ctxKey int
+
+const authKey ctxKey = iota
+
+// syncAPI is the sync protocol over HTTP: an echo app mounted into
+// PocketBase's router, so PocketBase's middlewares (auth token loading,
+// logging, rate limits) run first and hand the person over.
+type syncAPI struct {
+	app core.App
+	svc *fieldsync.Service
+}
+
+// mountSync mounts the sync API under SyncPrefix.
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service) {
+	api := &syncAPI{app: se.App, svc: svc}
+	e := echo.New()
+	e.HTTPErrorHandler = api.writeError
+	e.Use(decompressBody)
+
+	g := e.Group(SyncPrefix)
+	g.POST("/devices", api.registerDevice)
+	g.POST("/devices/:device_id/revoke", api.revokeDevice)
+	g.GET("/pull", api.pull)
+	g.POST("/push", api.push)
+
+	handler := func(re *core.RequestEvent) error {
+		ctx := context.WithValue(re.Request.Context(), authKey, re.Auth)
+		e.ServeHTTP(re.Response, re.Request.WithContext(ctx))
+		return nil
+	}
+	se.Router.Any(SyncPrefix+"/{path...}", handler).Bind(apis.BodyLimit(fieldsync.MaxPushBytes + 1<<20))
+}
+
+// pbAuth is the person of a PocketBase auth token, if any.
+func pbAuth(c echo.Context) *core.Record {
+	r, _ := c.Request().Context().Value(authKey).(*core.Record)
+	return r
+}
+
+// device authenticates the device token of a request.
+func (api *syncAPI) device(c echo.Context) (*fieldsync.Device, error) {
+	h := c.Request().Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return nil, fieldsync.Errorf(fieldsync.CodeUnauthorized, "Send the device token as Authorization: Bearer <token>.")
+	}
+	version := 0
+	if v := c.Request().Header.Get("X-Schema-Version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, fieldsync.Errorf(fieldsync.CodeInvalidRequest, "X-Schema-Version must be a non-negative integer.").
+				WithData(map[string]any{"X-Schema-Version": "not an integer"})
+		}
+		version = n
+	}
+	return api.svc.Authenticate(token, version)
+}
+
+func (api *syncAPI) registerDevice(c echo.Context) error {
+	var req fieldsync.RegisterRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	res, err := api.svc.Register(pbAuth(c), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+func (api *syncAPI) revokeDevice(c echo.Context) error {
+	if err := api.svc.Revoke(pbAuth(c), c.Param("device_id")); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"device_id": c.Param("device_id"), "revoked": true})
+}
+
+func (api *syncAPI) pull(c echo.Context) error {
+	dev, err := api.device(c)
+	if err != nil {
+		return err
+	}
+	req := fieldsync.PullRequest{Cursor: c.QueryParam("cursor")}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "limit must be a positive integer.").
+				WithData(map[string]any{"limit": "not a positive integer"})
+		}
+		req.Limit = n
+	}
+	var body strings.Builder
+	if err := api.svc.Pull(c.Request().Context(), dev, req, &body); err != nil {
+		return err
+	}
+	return writeJSONBytes(c, []byte(body.String()))
+}
+
+func (api *syncAPI) push(c echo.Context) error {
+	dev, err := api.device(c)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, fieldsync.MaxPushBytes+1))
+	if err != nil {
+		return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The request body could not be read.")
+	}
+	res, err := api.svc.Push(c.Request().Context(), dev, raw)
+	if err != nil {
+		return err
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	return writeJSONBytes(c, out)
+}
+
+// writeJSONBytes writes a JSON body, gzipped when the client accepts it.
+func writeJSONBytes(c echo.Context, body []byte) error {
+	w := c.Response()
+	w.Header().Set("Content-Type", "application/json")
+	if !strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") || len(body) < 1024 {
+		w.WriteHeader(http.StatusOK)
+		_, err := w.Write(body)
+		return err
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Add("Vary", "Accept-Encoding")
+	w.WriteHeader(http.StatusOK)
+	gz, _ := kgzip.NewWriterLevel(w, kgzip.BestSpeed)
+	if _, err := gz.Write(body); err != nil {
+		return err
+	}
+	return gz.Close()
+}
+
+// decodeJSON reads a JSON body strictly: unknown fields are allowed (newer
+// apps may send more), wrong types are invalid_request naming the field.
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(io.LimitReader(c.Request().Body, 1<<20))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "Field %s has the wrong type.", te.Field).
+				WithData(map[string]any{te.Field: "wrong type: want " + te.Type.String()})
+		}
+		return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The request body is not valid JSON.")
+	}
+	return nil
+}
+
+// decompressBody inflates gzip request bodies, bounded so a small gzip
+// bomb cannot expand past the push limit.
+func decompressBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if !strings.EqualFold(req.Header.Get("Content-Encoding"), "gzip") {
+			return next(c)
+		}
+		zr, err := gzip.NewReader(req.Body)
+		if err != nil {
+			return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The body is not valid gzip.")
+		}
+		defer zr.Close()
+		req.Body = io.NopCloser(io.LimitReader(zr, fieldsync.MaxPushBytes+1))
+		req.Header.Del("Content-Encoding")
+		return next(c)
+	}
+}
+
+// writeError is the one place where errors become HTTP responses. Unknown
+// errors are logged and answered as internal, without internals.
+func (api *syncAPI) writeError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code := fieldsync.CodeInvalidRequest
+		switch he.Code {
+		case http.StatusNotFound:
+			code = fieldsync.CodeNotFound
+		case http.StatusMethodNotAllowed:
+			code = fieldsync.CodeNotFound
+		case http.StatusRequestEntityTooLarge:
+			code = fieldsync.CodePayloadTooLarge
+		}
+		err = fieldsync.Errorf(code, "%v", he.Message)
+	}
+	pe, internal := fieldsync.AsError(err)
+	if internal {
+		api.app.Logger().Error("sync api", "path", c.Request().URL.Path, "error", err.Error())
+	}
+	_ = c.JSON(pe.Status, pe)
+}

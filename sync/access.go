@@ -1,0 +1,87 @@
+package sync
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/inflector"
+	"github.com/pocketbase/pocketbase/tools/search"
+)
+
+// Push enforces the same API rules as PocketBase's REST API, evaluated the
+// way apis/record_crud.go evaluates them, so a mutation is allowed exactly
+// when the same write through the REST API or an SDK would be.
+
+func requestInfo(auth *core.Record, method string, body map[string]any) *core.RequestInfo {
+	return &core.RequestInfo{
+		Auth: auth, Method: method, Context: core.RequestInfoContextDefault,
+		Query: map[string]string{}, Headers: map[string]string{}, Body: body,
+	}
+}
+
+// canCreate evaluates the collection's create rule against the record to be
+// created, as PocketBase does: the new record is offered to the rule as a
+// one-row CTE standing in for the collection.
+func canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error) {
+	c := r.Collection()
+	if c.CreateRule == nil {
+		return false, nil
+	}
+	if *c.CreateRule == "" {
+		return true, nil
+	}
+	export, err := r.DBExport(tx)
+	if err != nil {
+		return false, fmt.Errorf("export for create rule: %w", err)
+	}
+	const suffix = "__samenspel_create"
+	params := make(dbx.Params, len(export))
+	selects := make([]string, 0, len(export))
+	for k, v := range export {
+		k = inflector.Columnify(k)
+		p := "__create__" + k
+		params[p] = v
+		selects = append(selects, "{:"+p+"} AS [["+k+"]]")
+	}
+	dummy := *c
+	dummy.Id += suffix
+	dummy.Name += suffix
+	q := tx.DB().Select("(1)").
+		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s)", dummy.Name, strings.Join(selects, ","))).
+		From(dummy.Name).AndBind(params)
+	resolver := core.NewRecordFieldResolver(tx, &dummy, info, true)
+	expr, err := search.FilterData(*dummy.CreateRule).BuildExpr(resolver)
+	if err != nil {
+		return false, fmt.Errorf("build create rule of %s: %w", c.Name, err)
+	}
+	q.AndWhere(expr)
+	if err := resolver.UpdateQuery(q); err != nil {
+		return false, fmt.Errorf("create rule of %s: %w", c.Name, err)
+	}
+	var n int
+	if err := q.Limit(1).Row(&n); err != nil && !isNoRows(err) {
+		return false, fmt.Errorf("create rule of %s: %w", c.Name, err)
+	}
+	return n > 0, nil
+}
+
+// canAccess evaluates a view/update/delete rule for an existing record.
+func canAccess(tx core.App, r *core.Record, info *core.RequestInfo, rule *string) (bool, error) {
+	ok, err := tx.CanAccessRecord(r, info, rule)
+	if err != nil {
+		return false, fmt.Errorf("rule of %s: %w", r.Collection().Name, err)
+	}
+	return ok, nil
+}
+
+// denied turns a refused rule into the protocol's answer: a record the
+// person cannot even see is not_found (no existence leak), otherwise
+// forbidden.
+func denied(tx core.App, r *core.Record, auth *core.Record) *Error {
+	if ok, _ := canAccess(tx, r, requestInfo(auth, "GET", nil), r.Collection().ViewRule); ok {
+		return Errorf(CodeForbidden, "You may not change this %s.", r.Collection().Name)
+	}
+	return Errorf(CodeNotFound, "No such %s.", r.Collection().Name)
+}

@@ -1,0 +1,183 @@
+package sync
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/schema"
+)
+
+// Device is an authenticated device: who holds it and what they may see.
+type Device struct {
+	ID            string // the device's own id (device_id)
+	RecordID      string // its sync_devices record
+	Person        *core.Record
+	Principal     schema.Principal
+	SchemaVersion int
+}
+
+// PersonKey names the device's person as "collection:id".
+func (d *Device) PersonKey() string { return d.Principal.Collection + ":" + d.Principal.ID }
+
+// RegisterRequest is the body of POST /devices.
+type RegisterRequest struct {
+	DeviceID      string `json:"device_id"`
+	Platform      string `json:"platform"`
+	AppVersion    string `json:"app_version"`
+	SchemaVersion *int   `json:"schema_version"`
+}
+
+// RegisterResponse is its answer.
+type RegisterResponse struct {
+	DeviceID  string `json:"device_id"`
+	Token     string `json:"token"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+var deviceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (r *RegisterRequest) validate() error {
+	fields := map[string]any{}
+	if !deviceIDPattern.MatchString(r.DeviceID) {
+		fields["device_id"] = "required: 1 to 64 characters of A-Z a-z 0-9 _ -"
+	}
+	if len(r.Platform) > 30 {
+		fields["platform"] = "at most 30 characters"
+	}
+	if len(r.AppVersion) > 30 {
+		fields["app_version"] = "at most 30 characters"
+	}
+	if r.SchemaVersion == nil || *r.SchemaVersion < 0 {
+		fields["schema_version"] = "required: a non-negative integer"
+	}
+	if len(fields) > 0 {
+		return Errorf(CodeInvalidRequest, "The device registration has invalid fields.").WithData(fields)
+	}
+	return nil
+}
+
+// Register registers (or re-registers) a device for the person of a
+// PocketBase auth record and returns a fresh device token. Re-registering
+// is idempotent. A revoked device id stays revoked: the app must wipe its
+// data and use a new id. A device id registered by someone else moves to
+// this person; tokens the previous holder had for it stop working.
+func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterResponse, error) {
+	if auth == nil || (auth.Collection().Name != schema.Users && auth.Collection().Name != schema.Clients) {
+		return nil, Errorf(CodeForbidden, "Only staff and clients can register a device.")
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	if *req.SchemaVersion < s.cfg.MinSchemaVersion {
+		return nil, upgradeRequired(*req.SchemaVersion, s.cfg.MinSchemaVersion)
+	}
+	col, err := s.app.FindCachedCollectionByNameOrId(schema.SyncDevices)
+	if err != nil {
+		return nil, err
+	}
+	dev, err := s.app.FindFirstRecordByData(col, "device_id", req.DeviceID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		dev = core.NewRecord(col)
+		dev.Set("device_id", req.DeviceID)
+	case err != nil:
+		return nil, fmt.Errorf("find device: %w", err)
+	case !dev.GetDateTime("revoked_at").IsZero():
+		return nil, Errorf(CodeDeviceRevoked, "This device was revoked. Wipe its local data and register with a new device id.")
+	}
+	dev.Set("owner_collection", auth.Collection().Name)
+	dev.Set("owner", auth.Id)
+	dev.Set("platform", req.Platform)
+	dev.Set("app_version", req.AppVersion)
+	dev.Set("schema_version", *req.SchemaVersion)
+	if err := s.app.Save(dev); err != nil {
+		return nil, fmt.Errorf("save device: %w", err)
+	}
+	tok, exp, err := s.signDeviceToken(auth.Collection().Name, auth.Id, req.DeviceID, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &RegisterResponse{DeviceID: req.DeviceID, Token: tok, ExpiresAt: exp.Format(time.RFC3339)}, nil
+}
+
+// Revoke revokes a device for its owner or a coordinator; anyone else gets
+// not_found, so device ids of others cannot be probed. Revoking twice is
+// not an error.
+func (s *Service) Revoke(auth *core.Record, deviceID string) error {
+	if auth == nil {
+		return Errorf(CodeUnauthorized, "Log in to revoke a device.")
+	}
+	dev, err := s.app.FindFirstRecordByData(schema.SyncDevices, "device_id", deviceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Errorf(CodeNotFound, "No such device.")
+	}
+	if err != nil {
+		return fmt.Errorf("find device: %w", err)
+	}
+	p := schema.PrincipalOf(auth)
+	owner := dev.GetString("owner") == auth.Id && dev.GetString("owner_collection") == auth.Collection().Name
+	if !owner && !(p.Collection == schema.Users && p.Role == schema.RoleCoordinator) {
+		return Errorf(CodeNotFound, "No such device.")
+	}
+	if !dev.GetDateTime("revoked_at").IsZero() {
+		return nil
+	}
+	dev.Set("revoked_at", time.Now().UTC())
+	dev.Set("revoked_by", schema.AuthorOf(auth))
+	return s.app.Save(dev)
+}
+
+// Authenticate checks a device token and the state behind it on every
+// request: the device exists, is not revoked and still belongs to the
+// token's person, who exists and is not disabled.
+func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error) {
+	claims, err := s.parseDeviceToken(token)
+	if err != nil {
+		return nil, err
+	}
+	var row struct {
+		ID        string         `db:"id"`
+		OwnerCol  string         `db:"owner_collection"`
+		Owner     string         `db:"owner"`
+		RevokedAt sql.NullString `db:"revoked_at"`
+	}
+	err = s.app.DB().Select("id", "owner_collection", "owner", "revoked_at").From(schema.SyncDevices).
+		Where(dbx.HashExp{"device_id": claims.Device}).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(CodeUnauthorized, "This device is not registered.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find device: %w", err)
+	}
+	if row.RevokedAt.String != "" {
+		return nil, Errorf(CodeDeviceRevoked, "This device was revoked. Wipe its local data.")
+	}
+	if row.Owner != claims.Subject || row.OwnerCol != claims.Collection {
+		return nil, Errorf(CodeUnauthorized, "This device now belongs to someone else. Log in again.")
+	}
+	if claims.Collection != schema.Users && claims.Collection != schema.Clients {
+		return nil, Errorf(CodeUnauthorized, "The device token is not valid.")
+	}
+	person, err := s.app.FindRecordById(claims.Collection, claims.Subject)
+	if err != nil {
+		return nil, Errorf(CodeUnauthorized, "This account no longer exists.")
+	}
+	if person.GetBool(schema.FieldDisabled) {
+		return nil, Errorf(CodeUnauthorized, "This account is disabled.")
+	}
+	if schemaVersion > 0 && schemaVersion < s.cfg.MinSchemaVersion {
+		return nil, upgradeRequired(schemaVersion, s.cfg.MinSchemaVersion)
+	}
+	return &Device{ID: claims.Device, RecordID: row.ID, Person: person, Principal: schema.PrincipalOf(person), SchemaVersion: schemaVersion}, nil
+}
+
+func upgradeRequired(have, min int) error {
+	return Errorf(CodeUpgradeRequired, "This app is too old for the server: update the app.").
+		WithData(map[string]any{"schema_version": have, "min_schema_version": min})
+}

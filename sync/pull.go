@@ -1,0 +1,308 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/pocketbase/dbx"
+)
+
+// PullRequest is a pull as the device sent it.
+type PullRequest struct {
+	Cursor string
+	Limit  int // 0 means DefaultPullLimit; larger than MaxPullLimit is capped
+}
+
+// feedRow is one row of sync_feed as a pull reads it.
+type feedRow struct {
+	Bucket     string `db:"bucket"`
+	Seq        int64  `db:"seq"`
+	Collection string `db:"collection"`
+	RecordID   string `db:"record_id"`
+	Op         int    `db:"op"`
+}
+
+// page is what one pull sends.
+type page struct {
+	rows    []feedRow // deduplicated, in feed order
+	cursor  *cursor
+	hasMore bool
+	reset   bool
+}
+
+// Pull writes one page of changes for the device to w, as the JSON of the
+// protocol. Everything is read in one read transaction, so a page is a
+// consistent snapshot. Errors are protocol errors (invalid_request for a bad
+// cursor, cursor_expired) or internal; nothing is written to w on error.
+func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.Writer) error {
+	if req.Limit < 0 {
+		return Errorf(CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
+	}
+	limit := req.Limit
+	if limit == 0 {
+		limit = DefaultPullLimit
+	}
+	limit = min(limit, MaxPullLimit)
+	key, err := s.key("cursor")
+	if err != nil {
+		return err
+	}
+	db, ok := s.app.ConcurrentDB().(*dbx.DB)
+	if !ok {
+		return fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
+	}
+	var out []byte
+	err = db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
+		p, err := s.readPage(tx, dev, req.Cursor, limit, key)
+		if err != nil {
+			return err
+		}
+		out, err = s.renderPage(tx, dev, p, key)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// readPage works out which feed rows the page holds and the next cursor.
+func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int, key []byte) (*page, error) {
+	var high, purged int64
+	if err := tx.NewQuery("SELECT seq, purged_seq FROM sync_state WHERE id = 1").Row(&high, &purged); err != nil {
+		return nil, fmt.Errorf("read feed state: %w", err)
+	}
+	p := &page{}
+	c := &cursor{V: cursorVersion, Person: dev.PersonKey(), Device: dev.ID, Pos: map[string]int64{}}
+	p.reset = rawCursor == ""
+	if rawCursor != "" {
+		got, err := decodeCursor(rawCursor, key, dev.PersonKey(), dev.ID)
+		if err != nil {
+			return nil, err
+		}
+		if got.V != cursorVersion {
+			p.reset = true // a cursor of an older layout: start over
+		} else {
+			if err := checkExpiry(got, purged); err != nil {
+				return nil, err
+			}
+			c = got
+		}
+	}
+	if c.Pos == nil {
+		c.Pos = map[string]int64{}
+	}
+	if c.Drop == nil {
+		c.Drop = map[string][2]int64{}
+	}
+	buckets := dev.Principal.Buckets()
+	reconcile(c, buckets)
+
+	var rows []feedRow
+	remaining := limit
+	for _, b := range slices.Sorted(maps.Keys(c.Drop)) {
+		if remaining == 0 {
+			p.hasMore = true
+			break
+		}
+		got, done, err := dropRows(tx, b, c.Drop[b], remaining)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, got...)
+		remaining -= len(got)
+		if done {
+			delete(c.Drop, b)
+		} else {
+			c.Drop[b] = [2]int64{got[len(got)-1].Seq, c.Drop[b][1]}
+			p.hasMore = true
+		}
+	}
+	if remaining > 0 {
+		got, more, err := bucketRows(tx, c.Pos, remaining)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, got...)
+		advance(c.Pos, got, more, high)
+		p.hasMore = p.hasMore || more
+	} else if len(c.Pos) > 0 {
+		p.hasMore = true
+	}
+
+	visible, err := visibleAmong(tx, rows, buckets)
+	if err != nil {
+		return nil, err
+	}
+	p.rows = dedupe(rows, visible)
+	p.cursor = c
+	return p, nil
+}
+
+// checkExpiry refuses a cursor that stands before purged history: deletes
+// it has not seen may be gone.
+func checkExpiry(c *cursor, purged int64) error {
+	expired := false
+	for _, pos := range c.Pos {
+		expired = expired || (pos > 0 && pos < purged)
+	}
+	for _, d := range c.Drop {
+		expired = expired || (d[1] > 0 && d[1] < purged)
+	}
+	if expired {
+		return Errorf(CodeCursorExpired, "This cursor is older than the history the server keeps. Pull again without a cursor.")
+	}
+	return nil
+}
+
+// reconcile aligns the cursor with the person's current buckets: buckets
+// they left start dropping (their records are deleted from the device),
+// buckets they joined start from the beginning (their records arrive,
+// however old).
+func reconcile(c *cursor, buckets []string) {
+	for b, pos := range c.Pos {
+		if !slices.Contains(buckets, b) {
+			delete(c.Pos, b)
+			c.Drop[b] = [2]int64{0, pos}
+		}
+	}
+	for _, b := range buckets {
+		if _, ok := c.Pos[b]; !ok {
+			delete(c.Drop, b)
+			c.Pos[b] = 0
+		}
+	}
+}
+
+// dropRows reads the next rows of a bucket the person left: every record
+// still in it, and every record that left it after the device's position.
+func dropRows(tx *dbx.Tx, bucket string, d [2]int64, limit int) (rows []feedRow, done bool, err error) {
+	err = tx.NewQuery(`SELECT bucket, seq, collection, record_id, 1 AS op FROM sync_feed
+		WHERE bucket = {:b} AND seq > {:from} AND (op = 0 OR seq > {:left}) ORDER BY seq LIMIT {:n}`).
+		Bind(dbx.Params{"b": bucket, "from": d[0], "left": d[1], "n": limit}).All(&rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("drop bucket %s: %w", bucket, err)
+	}
+	return rows, len(rows) < limit, nil
+}
+
+// bucketRows merges the buckets' feeds in seq order from their positions
+// and returns up to limit rows, and whether more follow. A bucket at
+// position 0 has never been synced: its deletes are skipped.
+func bucketRows(tx *dbx.Tx, pos map[string]int64, limit int) ([]feedRow, bool, error) {
+	if len(pos) == 0 {
+		return nil, false, nil
+	}
+	params := dbx.Params{"n": limit + 1}
+	var parts []string
+	for i, b := range slices.Sorted(maps.Keys(pos)) {
+		bk, pk := fmt.Sprintf("b%d", i), fmt.Sprintf("p%d", i)
+		params[bk], params[pk] = b, pos[b]
+		cond := ""
+		if pos[b] == 0 {
+			cond = " AND op = 0"
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT bucket, seq, collection, record_id, op FROM sync_feed
+			WHERE bucket = {:%s} AND seq > {:%s}%s ORDER BY seq LIMIT {:n})`, bk, pk, cond))
+	}
+	q := parts[0]
+	if len(parts) > 1 {
+		q = "SELECT * FROM (" + joinUnion(parts) + ") ORDER BY seq LIMIT {:n}"
+	}
+	var rows []feedRow
+	if err := tx.NewQuery(q).Bind(params).All(&rows); err != nil {
+		return nil, false, fmt.Errorf("read feed: %w", err)
+	}
+	if len(rows) > limit {
+		return rows[:limit], true, nil
+	}
+	return rows, false, nil
+}
+
+func joinUnion(parts []string) string {
+	out := parts[0]
+	for _, p := range parts[1:] {
+		out += " UNION ALL " + p
+	}
+	return out
+}
+
+// advance moves every bucket's position past what this page covered. When
+// the feed is exhausted, all stand at the high-water mark. Otherwise every
+// row below the page's last seq has been read in every bucket (the merge is
+// in seq order), and rows at that seq only in buckets that emitted them.
+func advance(pos map[string]int64, rows []feedRow, more bool, high int64) {
+	if !more {
+		for b := range pos {
+			pos[b] = max(pos[b], high)
+		}
+		return
+	}
+	last := rows[len(rows)-1].Seq
+	for b := range pos {
+		pos[b] = max(pos[b], last-1)
+	}
+	for _, r := range rows {
+		pos[r.Bucket] = max(pos[r.Bucket], r.Seq)
+	}
+}
+
+type recordKey struct{ collection, id string }
+
+// visibleAmong finds which records of the delete rows are still live in
+// one of the person's buckets: those are not deleted from the device (they
+// left one bucket of the person's for another).
+func visibleAmong(tx *dbx.Tx, rows []feedRow, buckets []string) (map[recordKey]bool, error) {
+	var pairs [][2]string
+	for _, r := range rows {
+		if r.Op == 1 {
+			pairs = append(pairs, [2]string{r.Collection, r.RecordID})
+		}
+	}
+	visible := map[recordKey]bool{}
+	if len(pairs) == 0 || len(buckets) == 0 {
+		return visible, nil
+	}
+	var live []struct {
+		Collection string `db:"collection"`
+		RecordID   string `db:"record_id"`
+	}
+	err := tx.NewQuery(`SELECT DISTINCT collection, record_id FROM sync_feed
+		WHERE (collection, record_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each({:pairs}))
+		AND op = 0 AND bucket IN (SELECT value FROM json_each({:buckets}))`).
+		Bind(dbx.Params{"pairs": mustJSON(pairs), "buckets": mustJSON(buckets)}).All(&live)
+	if err != nil {
+		return nil, fmt.Errorf("check visibility: %w", err)
+	}
+	for _, l := range live {
+		visible[recordKey{l.Collection, l.RecordID}] = true
+	}
+	return visible, nil
+}
+
+// dedupe keeps each record once, at its last row in the page (an upsert
+// beats a delete at the same seq), and drops deletes of records the person
+// can still see.
+func dedupe(rows []feedRow, visible map[recordKey]bool) []feedRow {
+	last := map[recordKey]int{}
+	for i, r := range rows {
+		k := recordKey{r.Collection, r.RecordID}
+		if j, ok := last[k]; ok && rows[j].Seq == r.Seq && rows[j].Op == 0 {
+			continue
+		}
+		last[k] = i
+	}
+	out := make([]feedRow, 0, len(last))
+	for i, r := range rows {
+		k := recordKey{r.Collection, r.RecordID}
+		if last[k] != i || (r.Op == 1 && visible[k]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/pocketbase/dbx"
+)
+
+// renderPage reads the records of the page's upserts and writes the page as
+// the protocol's JSON. Records are rendered by SQLite (see recordJSON).
+func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]byte, error) {
+	ids := map[string][]string{}
+	for _, r := range p.rows {
+		if r.Op == 0 {
+			ids[r.Collection] = append(ids[r.Collection], r.RecordID)
+		}
+	}
+	records := map[recordKey]renderedRecord{}
+	for collection, list := range ids {
+		if err := s.loadRecords(tx, dev, collection, list, records); err != nil {
+			return nil, err
+		}
+	}
+
+	var buf bytes.Buffer
+	buf.Grow(64 + len(p.rows)*400)
+	buf.WriteString(`{"changes":[`)
+	n := 0
+	for _, r := range p.rows {
+		k := recordKey{r.Collection, r.RecordID}
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		if r.Op == 1 {
+			fmt.Fprintf(&buf, `{"collection":%q,"id":%q,"op":"delete"}`, r.Collection, r.RecordID)
+			n++
+			continue
+		}
+		rec, ok := records[k]
+		if !ok {
+			if n > 0 {
+				buf.Truncate(buf.Len() - 1)
+			}
+			continue // cannot happen in one snapshot; never send a half change
+		}
+		fmt.Fprintf(&buf, `{"collection":%q,"id":%q,"op":"upsert","version":%d,"record":`, r.Collection, r.RecordID, rec.version)
+		buf.Write(rec.json)
+		buf.WriteByte('}')
+		n++
+	}
+	cur, err := encodeCursor(p.cursor, key)
+	if err != nil {
+		return nil, err
+	}
+	buf.WriteString(`],"cursor":`)
+	buf.WriteString(strconv.Quote(cur))
+	buf.WriteString(`,"has_more":`)
+	buf.WriteString(strconv.FormatBool(p.hasMore))
+	buf.WriteString(`,"reset":`)
+	buf.WriteString(strconv.FormatBool(p.reset))
+	buf.WriteString("}")
+	return buf.Bytes(), nil
+}
+
+type renderedRecord struct {
+	version int64
+	json    []byte
+}
+
+// loadRecords renders the given records of one collection into out.
+func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, ids []string, out map[recordKey]renderedRecord) error {
+	c, err := s.app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return fmt.Errorf("collection %s: %w", collection, err)
+	}
+	expr, err := recordJSON(c)
+	if err != nil {
+		return err
+	}
+	rawIDs, _ := json.Marshal(ids)
+	q := tx.NewQuery(fmt.Sprintf("SELECT [[%s.id]], [[%s.version]], %s FROM {{%s}} WHERE [[%s.id]] IN (SELECT value FROM json_each({:ids}))",
+		c.Name, c.Name, expr, c.Name, c.Name)).
+		Bind(dbx.Params{"ids": string(rawIDs), "me": dev.Principal.ID, "manage": manages(dev.Principal)})
+	rows, err := q.Rows()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", collection, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var version int64
+		var raw []byte
+		if err := rows.Scan(&id, &version, &raw); err != nil {
+			return fmt.Errorf("scan %s: %w", collection, err)
+		}
+		out[recordKey{collection, id}] = renderedRecord{version: version, json: raw}
+	}
+	return rows.Err()
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

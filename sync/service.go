@@ -1,0 +1,81 @@
+package sync
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	gosync "sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Config tunes the protocol. Zero values take the defaults of New.
+type Config struct {
+	TombstoneHorizon time.Duration // deletes older than this leave the feed; older cursors get cursor_expired
+	MinSchemaVersion int           // devices below it get upgrade_required
+	DeviceTokenTTL   time.Duration
+	MutationHorizon  time.Duration // how long push results are kept for replays; at least the tombstone horizon
+}
+
+// Limits of the protocol.
+const (
+	DefaultPullLimit = 500
+	MaxPullLimit     = 5000
+	MaxMutations     = 500
+	MaxPushBytes     = 8 << 20
+)
+
+// Service is the sync protocol over one PocketBase app. It is safe for
+// concurrent use. Transport (HTTP, JSON framing, gzip) is the caller's: the
+// server package mounts it with echo.
+type Service struct {
+	app core.App
+	cfg Config
+
+	secretOnce gosync.Once
+	secret     []byte
+	secretErr  error
+}
+
+// New returns a Service for app. The app's migrations must have run before
+// the first call (the server secret lives in the database).
+func New(app core.App, cfg Config) *Service {
+	if cfg.TombstoneHorizon <= 0 {
+		cfg.TombstoneHorizon = 30 * 24 * time.Hour
+	}
+	if cfg.MinSchemaVersion <= 0 {
+		cfg.MinSchemaVersion = 1
+	}
+	if cfg.DeviceTokenTTL <= 0 {
+		cfg.DeviceTokenTTL = 30 * 24 * time.Hour
+	}
+	if cfg.MutationHorizon < cfg.TombstoneHorizon {
+		cfg.MutationHorizon = cfg.TombstoneHorizon
+	}
+	return &Service{app: app, cfg: cfg}
+}
+
+// Config returns the effective configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// key derives a purpose-bound key from the server secret, so a cursor MAC
+// can never pass as a device token signature or an upload ticket.
+func (s *Service) key(purpose string) ([]byte, error) {
+	s.secretOnce.Do(func() {
+		s.secretErr = s.app.DB().NewQuery("SELECT secret FROM sync_state WHERE id = 1").Row(&s.secret)
+		if s.secretErr == nil && len(s.secret) < 32 {
+			s.secretErr = fmt.Errorf("server secret too short (%d bytes)", len(s.secret))
+		}
+	})
+	if s.secretErr != nil {
+		return nil, fmt.Errorf("load server secret: %w", s.secretErr)
+	}
+	m := hmac.New(sha256.New, s.secret)
+	m.Write([]byte("samenspel/" + purpose))
+	return m.Sum(nil), nil
+}
+
+// Key returns the server key for a purpose other than the protocol's own
+// (for example storage upload tickets).
+func (s *Service) Key(purpose string) ([]byte, error) { return s.key("ext/" + purpose) }
