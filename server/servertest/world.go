@@ -15,7 +15,6 @@ import (
 //	        and ClientA2 (not in SafariA); coordinator Coord sees all.
 //	team B: the same with B. AdvAB advises both teams.
 type World struct {
-
 	TeamA, TeamB                         *core.Record
 	BegA, BegB, AdvA, AdvB, AdvAB, Coord *core.Record
 	ClientA, ClientA2, ClientB           *core.Record
