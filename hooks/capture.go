@@ -40,6 +40,13 @@ func captureDelete(e *core.RecordEvent) error {
 	original := e.App
 	err := e.App.RunInTransaction(func(tx core.App) error {
 		e.App = tx
+		root, done := beginDelete(tx, e.Record)
+		defer done()
+		if deleter := deleterOf(tx); !root && deleter.author != "" {
+			if err := keepCascaded(tx, e.Record, deleter); err != nil {
+				return err
+			}
+		}
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -53,11 +60,10 @@ func captureDelete(e *core.RecordEvent) error {
 // the transaction so stale in-memory copies still count right) and merges
 // the authorship of the fields this write changes.
 func stampVersion(tx core.App, r *core.Record, isNew bool) error {
-	author := schema.AuthorFrom(r)
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	entry := [3]string{schema.AuthorFrom(r), time.Now().UTC().Format(time.RFC3339Nano), schema.AuthorDeviceFrom(r)}
 	if isNew {
 		r.Set(schema.FieldVersion, 1)
-		return setAuthorship(r, schema.Authorship{"*": {author, now}})
+		return setAuthorship(r, schema.Authorship{"*": entry})
 	}
 
 	var version int
@@ -82,7 +88,7 @@ func stampVersion(tx core.App, r *core.Record, isNew bool) error {
 			continue
 		}
 		if !reflect.DeepEqual(old.Get(name), r.Get(name)) {
-			a[name] = [2]string{author, now}
+			a[name] = entry
 		}
 	}
 	return setAuthorship(r, a)

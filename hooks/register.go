@@ -20,6 +20,7 @@ func Register(app core.App) error {
 
 	app.OnRecordCreateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorCreate", Func: stampRequestAuthor})
 	app.OnRecordUpdateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorUpdate", Func: stampRequestAuthor})
+	app.OnRecordDeleteRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorDelete", Func: stampRequestAuthor})
 
 	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{Id: "samenspelGuardRealtime", Func: guardRealtime})
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{

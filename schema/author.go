@@ -27,8 +27,22 @@ func AuthorOf(auth *core.Record) string {
 	return auth.Collection().Name + ":" + auth.Id
 }
 
+// AuthorDeviceKey carries the device a push was made on, next to AuthorKey:
+// a person with two phones is two writers for the question "did whoever
+// deleted this ever see it?".
+const AuthorDeviceKey = "@pbInternalSamenspelAuthorDevice"
+
 // SetAuthor stamps the writer of the coming save on the record.
 func SetAuthor(r *core.Record, author string) { r.SetRaw(AuthorKey, author) }
+
+// SetAuthorDevice stamps the device of the coming save (sync pushes).
+func SetAuthorDevice(r *core.Record, device string) { r.SetRaw(AuthorDeviceKey, device) }
+
+// AuthorDeviceFrom reads the stamped device, "" if none.
+func AuthorDeviceFrom(r *core.Record) string {
+	d, _ := r.GetRaw(AuthorDeviceKey).(string)
+	return d
+}
 
 // AuthorFrom reads the writer stamped on a record, AuthorSystem if none.
 func AuthorFrom(r *core.Record) string {

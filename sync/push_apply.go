@@ -100,6 +100,7 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 		return MutationResult{}, Errorf(CodeForbidden, "You may not create this %s.", col.Name)
 	}
 	schema.SetAuthor(r, dev.PersonKey())
+	schema.SetAuthorDevice(r, dev.ID)
 	if err := saveRecord(tx, r); err != nil {
 		return MutationResult{}, err
 	}
@@ -129,6 +130,7 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 			r.Set(k, v)
 		}
 		schema.SetAuthor(r, dev.PersonKey())
+		schema.SetAuthorDevice(r, dev.ID)
 		if err := saveRecord(tx, r); err != nil {
 			return MutationResult{}, err
 		}
@@ -199,6 +201,7 @@ func (s *Service) applyDelete(tx core.App, dev *Device, col *core.Collection, m 
 		return s.conflictResult(tx, dev, col.Name, r, lost)
 	}
 	schema.SetAuthor(r, dev.PersonKey())
+	schema.SetAuthorDevice(r, dev.ID)
 	if err := tx.Delete(r); err != nil {
 		return MutationResult{}, Errorf(CodeInvalidRequest, "The record cannot be deleted: %v", err)
 	}

@@ -1,0 +1,83 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+)
+
+// Change is one entry of a pull page.
+type Change struct {
+	Collection string `json:"collection"`
+	ID         string `json:"id"`
+	Op         string `json:"op"`
+	Version    int64  `json:"version"`
+	Record     Record `json:"record"`
+}
+
+// Page is a pull response.
+type Page struct {
+	Changes []Change `json:"changes"`
+	Cursor  string   `json:"cursor"`
+	HasMore bool     `json:"has_more"`
+	Reset   bool     `json:"reset"`
+}
+
+// PullLimit is the page size asked for (0: the server's default).
+var PullLimit = 0
+
+// Pull follows pages until has_more is false. A reset drops every synced
+// record (never the pending mutations); an expired cursor starts over.
+func (c *Client) Pull(ctx context.Context) error {
+	for {
+		p, err := c.PullPage(ctx)
+		if IsCode(err, "cursor_expired") {
+			c.cursor = ""
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !p.HasMore {
+			return nil
+		}
+	}
+}
+
+// PullPage fetches and applies one page.
+func (c *Client) PullPage(ctx context.Context) (*Page, error) {
+	q := url.Values{}
+	if c.cursor != "" {
+		q.Set("cursor", c.cursor)
+	}
+	if PullLimit > 0 {
+		q.Set("limit", itoa(PullLimit))
+	}
+	path := "/api/sync/v1/pull"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var p Page
+	if err := c.call(ctx, "GET", path, nil, &p); err != nil {
+		return nil, err
+	}
+	c.apply(&p)
+	return &p, nil
+}
+
+func (c *Client) apply(p *Page) {
+	if p.Reset {
+		c.store = NewStore()
+	}
+	for _, ch := range p.Changes {
+		switch ch.Op {
+		case "upsert":
+			c.store.Put(ch.Collection, ch.ID, ch.Record)
+		case "delete":
+			c.store.Delete(ch.Collection, ch.ID)
+		}
+	}
+	c.cursor = p.Cursor
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

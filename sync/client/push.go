@@ -1,0 +1,61 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Result is one push result.
+type Result struct {
+	MutationID string          `json:"mutation_id"`
+	Status     string          `json:"status"`
+	Version    int64           `json:"version"`
+	Record     Record          `json:"record"`
+	Conflict   json.RawMessage `json:"conflict"`
+	Error      *Error          `json:"error"`
+}
+
+// BatchSize is how many mutations go in one push (the server takes 500).
+var BatchSize = 500
+
+// Push sends the pending mutations in order, in batches. Every answered
+// mutation leaves the queue: applied and conflict ones are now the
+// server's (their state arrives by pull), rejected ones move to Rejected.
+// A batch that fails in transport is retried as a whole: the server
+// answers replayed mutations from their stored results.
+func (c *Client) Push(ctx context.Context) error {
+	for len(c.queue) > 0 {
+		n := min(len(c.queue), BatchSize)
+		batch := c.queue[:n]
+		var res struct {
+			Results []Result `json:"results"`
+		}
+		if err := c.call(ctx, "POST", "/api/sync/v1/push", map[string]any{"mutations": batch}, &res); err != nil {
+			return err
+		}
+		done := map[string]Result{}
+		for _, r := range res.Results {
+			done[r.MutationID] = r
+		}
+		var rest []Mutation
+		for _, m := range c.queue[:n] {
+			r, ok := done[m.MutationID]
+			if ok && c.OnResult != nil {
+				c.OnResult(m, r)
+			}
+			switch {
+			case !ok:
+				rest = append(rest, m)
+			case r.Status == "rejected":
+				c.Rejected = append(c.Rejected, Rejection{Mutation: m, Error: r.Error})
+			case r.Status == "conflict":
+				c.Conflicts++
+			}
+		}
+		c.queue = append(rest, c.queue[n:]...)
+		if len(rest) == n {
+			return &Error{Code: "no_progress", Message: "the server answered none of the pushed mutations"}
+		}
+	}
+	return nil
+}
