@@ -1,0 +1,139 @@
+package storage
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// Handler serves the local store's presigned URLs: PUT uploads and GET
+// downloads, each authorised by the ticket in its query alone (no session,
+// no device token), as an S3 presigned URL would be.
+//
+// Mount it so that it sees the full request path, BaseURL's path included,
+// for every method, e.g. with PocketBase's router:
+//
+//	se.Router.Any("/api/sync/v1/blobs/{path...}", apis.WrapStdHandler(local.Handler()))
+//
+// The router's body size limit must allow the largest photo: the handler
+// enforces the ticket's own limit while it streams the body to disk, and
+// never holds a whole photo in memory.
+//
+// Answers use the sync protocol's error shape: 403 forbidden for a missing,
+// tampered or expired ticket and for one made for another key, method or
+// content type; 413 payload_too_large for a body over the ticket's size;
+// 400 invalid_request for a body shorter than its announced size or not
+// matching its SHA-256; 404 not_found for a GET of a missing object. A
+// refused upload leaves nothing behind. A successful PUT answers 200 with
+// no body, like S3.
+func (l *Local) Handler() http.Handler { return http.HandlerFunc(l.serveHTTP) }
+
+func (l *Local) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	key, ok := strings.CutPrefix(r.URL.Path, l.basePath+"/")
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", "No such object.", nil)
+		return
+	}
+	t, err := l.parseTicket(r.URL.Query().Get("ticket"))
+	if err != nil {
+		writeError(w, http.StatusForbidden, "forbidden", "Access denied: "+err.Error()+".", nil)
+		return
+	}
+	if t.Key != key {
+		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for another object.", nil)
+		return
+	}
+	if t.Method != r.Method {
+		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for "+t.Method+" requests.", nil)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		l.serveGet(w, r, key)
+	case http.MethodPut:
+		l.servePut(w, r, t)
+	default: // tickets are only made for GET and PUT
+		writeError(w, http.StatusForbidden, "forbidden", "Access denied.", nil)
+	}
+}
+
+func (l *Local) serveGet(w http.ResponseWriter, r *http.Request, key string) {
+	f, info, err := l.open(key)
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, http.StatusNotFound, "not_found", "No such object.", nil)
+		return
+	}
+	if err != nil {
+		l.internal(w, r, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", info.ContentType)
+	h.Set("Cache-Control", "private")
+	// The bytes come from phones and are served from the API's own origin:
+	// never let a browser sniff them into HTML or run anything in them.
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(w, r, "", info.ModTime, f)
+}
+
+func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
+	if t.ContentType != "" && r.Header.Get("Content-Type") != t.ContentType {
+		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for Content-Type "+t.ContentType+".", nil)
+		return
+	}
+	size, max := int64(-1), t.MaxSize
+	if t.Size > 0 {
+		size, max = t.Size, t.Size
+	}
+	tooLarge := func() {
+		writeError(w, http.StatusRequestEntityTooLarge, "payload_too_large", "The body is larger than this upload allows.", map[string]any{"max_bytes": max})
+	}
+	// Refuse what the headers already give away, before reading a byte.
+	if n := r.ContentLength; n >= 0 {
+		if max > 0 && n > max {
+			tooLarge()
+			return
+		}
+		if size >= 0 && n < size {
+			writeError(w, http.StatusBadRequest, "invalid_request", "The body is shorter than the announced size.", map[string]any{"size": size})
+			return
+		}
+	}
+	err := l.write(r.Context(), t.Key, r.Body, size, max, t.SHA256, r.Header.Get("Content-Type"))
+	switch {
+	case err == nil:
+		w.WriteHeader(http.StatusOK)
+	case errors.Is(err, ErrTooLarge):
+		tooLarge()
+	case errors.Is(err, errShortBody):
+		writeError(w, http.StatusBadRequest, "invalid_request", "The body is shorter than the announced size.", map[string]any{"size": size})
+	case errors.Is(err, errDigest):
+		writeError(w, http.StatusBadRequest, "invalid_request", "The body does not match the announced SHA-256.", map[string]any{"sha256": t.SHA256})
+	case errors.Is(err, errBodyRead), errors.Is(err, ErrInvalidKey), r.Context().Err() != nil:
+		writeError(w, http.StatusBadRequest, "invalid_request", "The upload could not be stored: "+err.Error(), nil)
+	default:
+		l.internal(w, r, err)
+	}
+}
+
+// internal logs err and answers 500 without its details.
+func (l *Local) internal(w http.ResponseWriter, r *http.Request, err error) {
+	l.log.Error("storage: local handler", "method", r.Method, "path", r.URL.Path, "error", err.Error())
+	writeError(w, http.StatusInternalServerError, "internal", "Something went wrong on the server. Try again later.", nil)
+}
+
+// writeError answers in the sync protocol's error shape (which is also
+// PocketBase's). The codes are the protocol's; this package cannot import
+// the sync package, which sits above it.
+func writeError(w http.ResponseWriter, status int, code, message string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"status": status, "code": code, "message": message, "data": data})
+}
