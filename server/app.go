@@ -12,6 +12,7 @@ import (
 
 	"github.com/samenspel/samenspel/hooks"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
+	"github.com/samenspel/samenspel/server/demo"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -37,6 +38,7 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	app.RootCmd.SetArgs(args)
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
+	app.RootCmd.AddCommand(demo.NewCommand(app))
 	if err := Register(app, cfg); err != nil {
 		return nil, nil, err
 	}
