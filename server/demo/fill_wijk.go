@@ -92,11 +92,11 @@ func (b *builder) observations(t *teamData, safari *core.Record, th safariTheme,
 // walks and findings, never about a client.
 func (b *builder) feedback(t *teamData) {
 	for i, adviser := range b.advisersOf(t) {
-		n := b.between(2, 4)
+		n := b.between(3, 4) // the lead adviser asks, appreciates and suggests
 		if i > 0 {
 			n = b.between(1, 2)
 		}
-		for _, f := range shuffled(b.rnd, feedbackTexts) {
+		for _, f := range kindsFirst(shuffled(b.rnd, feedbackTexts)) {
 			if n == 0 {
 				break
 			}
@@ -130,6 +130,22 @@ func (b *builder) feedback(t *teamData) {
 			n--
 		}
 	}
+}
+
+// kindsFirst moves the first note of each kind to the front, so a few
+// notes already show questions, appreciation and suggestions.
+func kindsFirst(fs []feedbackText) []feedbackText {
+	var first, rest []feedbackText
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if seen[f.kind] || f.about == "barrier" || f.about == "safari_clients" {
+			rest = append(rest, f) // a barrier or client finding may not exist: never lead with one
+			continue
+		}
+		seen[f.kind] = true
+		first = append(first, f)
+	}
+	return append(first, rest...)
 }
 
 // barrier picks a barrier the team found.
