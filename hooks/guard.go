@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -85,6 +86,9 @@ func refusedQuery(app core.App, auth *core.Record, collection string, q url.Valu
 		if reason := refusedFilter(app, auth, collection, f); reason != "" {
 			return reason
 		}
+		if reason := refusedMultiMatch(app, auth, collection, f); reason != "" {
+			return reason
+		}
 	}
 	for _, s := range q["sort"] {
 		for _, field := range strings.Split(s, ",") {
@@ -102,6 +106,14 @@ func refusedQuery(app core.App, auth *core.Record, collection string, q url.Valu
 func refusedOptions(app core.App, auth *core.Record, collection, opts string) string {
 	if strings.Contains(opts, "@collection") {
 		return "Filters on other collections (@collection) are not allowed."
+	}
+	var parsed struct {
+		Query map[string]string `json:"query"`
+	}
+	if json.Unmarshal([]byte(opts), &parsed) == nil {
+		if reason := refusedMultiMatch(app, auth, collection, parsed.Query["filter"]); reason != "" {
+			return reason
+		}
 	}
 	return refusedFilter(app, auth, collection, opts)
 }

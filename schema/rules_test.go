@@ -228,7 +228,7 @@ func (w write) status() int {
 func (w write) scenario(f *fixture) *tests.ApiScenario {
 	status := w.status()
 	s := &tests.ApiScenario{
-		Name:           w.name(),
+		Name:           fmt.Sprintf("want_%d", status),
 		URL:            "/api/collections/" + w.collection + "/records",
 		Headers:        w.headers,
 		ExpectedStatus: status,
