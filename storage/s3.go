@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -29,8 +28,8 @@ type S3Config struct {
 	TLS       bool
 	Prefix    string // every key is stored under Prefix + "/"; lets several deployments share a bucket
 
-	// Transport, if set, carries every request; tests use it to trust a
-	// test certificate authority. Nil means a clone of http.DefaultTransport.
+	// Transport, if set, carries every request, e.g. to trust a private
+	// certificate authority. Nil means minio-go's default transport.
 	Transport http.RoundTripper
 }
 
@@ -73,20 +72,12 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if cfg.PathStyle {
 		lookup = minio.BucketLookupPath
 	}
-	transport := cfg.Transport
-	if transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		if cfg.TLS {
-			t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		transport = t
-	}
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
 		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure:       cfg.TLS,
 		Region:       cfg.Region,
 		BucketLookup: lookup,
-		Transport:    transport,
+		Transport:    cfg.Transport, // nil: minio-go's default
 	})
 	if err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
