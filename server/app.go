@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -56,12 +57,21 @@ func Register(app core.App, cfg *Config) error {
 		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
 		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
 	})
+	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",
 		Func: func(se *core.ServeEvent) error {
-			mountSync(se, svc)
+			mountSync(se, svc, limit)
 			return se.Next()
 		},
+	})
+	app.Cron().MustAdd("samenspelPurgeSyncHistory", "17 * * * *", func() {
+		st, err := svc.Purge(time.Now())
+		if err != nil {
+			app.Logger().Error("purge sync history", "error", err.Error())
+			return
+		}
+		app.Logger().Info("purged sync history", "feed_rows", st.FeedRows, "mutations", st.Mutations, "purged_seq", st.PurgedSeq)
 	})
 	return nil
 }

@@ -49,6 +49,8 @@ type SyncConfig struct {
 	TombstoneHorizon time.Duration // how long deletes stay in the feed; older cursors get cursor_expired
 	MinSchemaVersion int           // oldest app schema version still served
 	DeviceTokenTTL   time.Duration
+	RatePerSecond    float64 // sustained requests per second per device; 0 turns the limit off
+	RateBurst        int     // requests a device may make at once (a fresh phone pulls many pages)
 }
 
 // setting is one configuration knob: a flag and its environment variable.
@@ -63,7 +65,8 @@ type setting struct {
 func Flags(fs *pflag.FlagSet) *Config {
 	c := &Config{
 		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true},
-		Sync:    SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour},
+		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
+			RatePerSecond: 50, RateBurst: 500},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -87,6 +90,11 @@ func (c *Config) settings() []setting {
 			func(fs *pflag.FlagSet, n, h string) { fs.IntVar(p, n, *p, h) },
 			func(v string) (err error) { *p, err = strconv.Atoi(v); return err }}
 	}
+	float := func(flag, env, help string, p *float64) setting {
+		return setting{flag, env, help,
+			func(fs *pflag.FlagSet, n, h string) { fs.Float64Var(p, n, *p, h) },
+			func(v string) (err error) { *p, err = strconv.ParseFloat(v, 64); return err }}
+	}
 	duration := func(flag, env, help string, p *time.Duration) setting {
 		return setting{flag, env, help,
 			func(fs *pflag.FlagSet, n, h string) { fs.DurationVar(p, n, *p, h) },
@@ -106,6 +114,8 @@ func (c *Config) settings() []setting {
 		duration("tombstone-horizon", "SAMENSPEL_TOMBSTONE_HORIZON", "how long deletes stay in the change feed", &c.Sync.TombstoneHorizon),
 		integer("min-schema-version", "SAMENSPEL_MIN_SCHEMA_VERSION", "oldest app schema version still served", &c.Sync.MinSchemaVersion),
 		duration("device-token-ttl", "SAMENSPEL_DEVICE_TOKEN_TTL", "lifetime of a device token", &c.Sync.DeviceTokenTTL),
+		float("sync-rate", "SAMENSPEL_SYNC_RATE", "sync requests per second per device (0: no limit)", &c.Sync.RatePerSecond),
+		integer("sync-burst", "SAMENSPEL_SYNC_BURST", "sync requests a device may make at once", &c.Sync.RateBurst),
 	}
 }
 
@@ -200,6 +210,12 @@ func (c *Config) validate() error {
 	}
 	if c.Sync.DeviceTokenTTL < time.Minute {
 		return fmt.Errorf("%s %s: must be at least 1m", c.name("device-token-ttl"), c.Sync.DeviceTokenTTL)
+	}
+	if c.Sync.RatePerSecond < 0 {
+		return fmt.Errorf("%s %v: must be 0 (no limit) or more", c.name("sync-rate"), c.Sync.RatePerSecond)
+	}
+	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
+		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))
 	}
 	return nil
 }

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
@@ -29,13 +31,14 @@ const authKey ctxKey = iota
 // PocketBase's router, so PocketBase's middlewares (auth token loading,
 // logging, rate limits) run first and hand the person over.
 type syncAPI struct {
-	app core.App
-	svc *fieldsync.Service
+	app   core.App
+	svc   *fieldsync.Service
+	limit *rateLimiter
 }
 
 // mountSync mounts the sync API under SyncPrefix.
-func mountSync(se *core.ServeEvent, svc *fieldsync.Service) {
-	api := &syncAPI{app: se.App, svc: svc}
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter) {
+	api := &syncAPI{app: se.App, svc: svc, limit: limit}
 	e := echo.New()
 	e.HTTPErrorHandler = api.writeError
 	e.Use(decompressBody)
@@ -76,7 +79,17 @@ func (api *syncAPI) device(c echo.Context) (*fieldsync.Device, error) {
 		}
 		version = n
 	}
-	return api.svc.Authenticate(token, version)
+	dev, err := api.svc.Authenticate(token, version)
+	if err != nil {
+		return nil, err
+	}
+	if ok, wait := api.limit.allow(dev.ID, time.Now()); !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return nil, fieldsync.Errorf(fieldsync.CodeRateLimited, "Too many requests from this device: retry after %d s.", secs).
+			WithData(map[string]any{"retry_after": secs})
+	}
+	return dev, nil
 }
 
 func (api *syncAPI) registerDevice(c echo.Context) error {
