@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -66,6 +68,20 @@ type Local struct {
 	basePath string // BaseURL's path without the trailing slash
 	key      []byte // HMAC key for tickets, derived from the secret
 	log      *slog.Logger
+
+	// locks serialise the two renames of a Put (content type, bytes) with
+	// other Puts and Deletes of the same key, so that the bytes of one
+	// upload never end up with the content type of another. Keys share
+	// locks by hash: the critical sections are two renames long.
+	locks [64]sync.Mutex
+}
+
+func (l *Local) lock(key string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	m := &l.locks[h.Sum32()%uint32(len(l.locks))]
+	m.Lock()
+	return m.Unlock
 }
 
 var _ Store = (*Local)(nil)
@@ -220,6 +236,7 @@ func (l *Local) write(ctx context.Context, key string, r io.Reader, size, max in
 	// The content type goes first: if the rename of the bytes fails or the
 	// process dies in between, a stray .meta file describes nothing, rather
 	// than bytes existing without a content type.
+	defer l.lock(key)()
 	if err := l.writeMeta(key, localMeta{ContentType: contentType}); err != nil {
 		return err
 	}
@@ -368,6 +385,7 @@ func (l *Local) Delete(ctx context.Context, key string) error {
 	if err := ValidateKey(key); err != nil {
 		return err
 	}
+	defer l.lock(key)()
 	p := l.path(key)
 	fi, err := os.Lstat(p)
 	if notFound(err) || (err == nil && fi.IsDir()) {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -413,6 +414,32 @@ func TestNewLocalErrors(t *testing.T) {
 	} {
 		if _, err := storage.NewLocal(tt.cfg); err == nil {
 			t.Errorf("%s: no error", tt.name)
+		}
+	}
+}
+
+// TestLocalConcurrentPuts races uploads of one key: whichever wins, its
+// bytes and its content type stay together.
+func TestLocalConcurrentPuts(t *testing.T) {
+	t.Parallel()
+	l := MustLocal(t)
+	types := []string{"image/jpeg", "image/png", "image/webp", "image/gif"}
+	for round := range 20 {
+		var wg sync.WaitGroup
+		for _, ct := range types {
+			wg.Go(func() {
+				if err := l.Put(context.Background(), "k", strings.NewReader(ct), int64(len(ct)), ct); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		info, err := l.Stat(context.Background(), "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := info.ContentType, string(storagetest.MustRead(t, l, "k")); got != want {
+			t.Fatalf("round %d: content type %q with the bytes of %q", round, got, want)
 		}
 	}
 }
