@@ -81,7 +81,7 @@ func MustFixture(tb testing.TB, app core.App, w *servertest.World) *fixture {
 	f.BegAB = save("BegAB", schema.Users, map[string]any{"email": "begab@example.nl", "name": "Daan", "role": schema.RoleBegeleider, "teams": []string{a, b}})
 	f.Super = save("Super", core.CollectionNameSuperusers, map[string]any{"email": "super@example.nl"})
 	f.MediaByClientA = save("MediaByClientA", schema.Media, map[string]any{"observation": w.ObsByClientA.Id, "sha256": strings.Repeat("ab", 32), "size": 20, "status": "pending"})
-	f.FeedbackAB = save("FeedbackAB", schema.Feedback, map[string]any{"team": a, "author": w.AdvAB.Id, "kind": "suggestion", "text": "Vraag de buurtsportcoach mee."})
+	f.FeedbackAB = save("FeedbackAB", schema.Feedback, map[string]any{"team": a, "author": w.AdvAB.Id, "observation": w.ObsA.Id, "kind": "suggestion", "text": "Vraag de buurtsportcoach mee."})
 	f.ConflictTeamA = conflict("ConflictTeamA", w.TeamA, "name")
 	f.ConflictSafariB = conflict("ConflictSafariB", w.SafariB, "title")
 	f.DeviceBegA = save("DeviceBegA", schema.SyncDevices, map[string]any{"device_id": "phone-bega", "owner_collection": schema.Users, "owner": w.BegA.Id, "schema_version": 1})
