@@ -66,6 +66,7 @@ func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.W
 	if err != nil {
 		return err
 	}
+	s.markSeen(dev, "last_pull_at")
 	_, err = w.Write(out)
 	return err
 }

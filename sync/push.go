@@ -117,6 +117,7 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 		}
 		res.Results = append(res.Results, r)
 	}
+	s.markSeen(dev, "last_push_at")
 	return res, nil
 }
 

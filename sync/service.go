@@ -36,6 +36,9 @@ type Service struct {
 	secretOnce gosync.Once
 	secret     []byte
 	secretErr  error
+
+	seenMu gosync.Mutex
+	seen   map[string]time.Time // device/column -> last stamp written
 }
 
 // New returns a Service for app. The app's migrations must have run before
@@ -53,7 +56,7 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon
 	}
-	return &Service{app: app, cfg: cfg}
+	return &Service{app: app, cfg: cfg, seen: map[string]time.Time{}}
 }
 
 // Config returns the effective configuration.
