@@ -1,0 +1,96 @@
+package hooks_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/schema"
+	"github.com/samenspel/samenspel/server/servertest"
+)
+
+// TestDisabledPersonIsLockedOut: a staff member or client whose account is
+// disabled loses access at once: a token minted before (a lost phone's)
+// gets 401 on the REST API, and logging in with the right password gets
+// 403 (the collection's auth rule, "disabled = false").
+func TestDisabledPersonIsLockedOut(t *testing.T) {
+	t.Parallel()
+	app, w := servertest.NewWorldApp(t)
+	srv := servertest.Serve(t, app)
+
+	for _, p := range []struct {
+		name     string
+		person   *core.Record
+		identity string
+	}{
+		{"begeleider", w.BegA, w.BegA.Email()},
+		{"client", w.ClientA, w.ClientA.GetString("username")},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			collection := p.person.Collection().Name
+			token := servertest.Token(t, p.person)
+			if got, want := call(t, srv.URL, token, http.MethodGet, "/api/collections/teams/records", nil), http.StatusOK; got != want {
+				t.Fatalf("before: list status=%d, want %d", got, want)
+			}
+			login := map[string]any{"identity": p.identity, "password": servertest.Password}
+			if got, want := call(t, srv.URL, "", http.MethodPost, "/api/collections/"+collection+"/auth-with-password", login), http.StatusOK; got != want {
+				t.Fatalf("before: login status=%d, want %d", got, want)
+			}
+
+			r := mustFind(t, app, collection, p.person.Id)
+			r.Set(schema.FieldDisabled, true)
+			if err := app.Save(r); err != nil {
+				t.Fatal(err)
+			}
+
+			if got, want := call(t, srv.URL, token, http.MethodGet, "/api/collections/teams/records", nil), http.StatusUnauthorized; got != want {
+				t.Errorf("disabled: list status=%d, want %d", got, want)
+			}
+			if got, want := call(t, srv.URL, token, http.MethodPatch, "/api/collections/"+collection+"/records/"+p.person.Id,
+				map[string]any{schema.FieldDisabled: false}), http.StatusUnauthorized; got != want {
+				t.Errorf("disabled: re-enable status=%d, want %d", got, want)
+			}
+			if got, want := call(t, srv.URL, token, http.MethodPost, "/api/collections/"+collection+"/auth-refresh", nil), http.StatusUnauthorized; got != want {
+				t.Errorf("disabled: auth-refresh status=%d, want %d", got, want)
+			}
+			if got, want := call(t, srv.URL, "", http.MethodPost, "/api/collections/"+collection+"/auth-with-password", login), http.StatusForbidden; got != want {
+				t.Errorf("disabled: login status=%d, want %d", got, want)
+			}
+			if !mustFind(t, app, collection, p.person.Id).GetBool(schema.FieldDisabled) {
+				t.Errorf("account is enabled again")
+			}
+		})
+	}
+}
+
+// call sends a JSON request and returns the status.
+func call(tb testing.TB, base, token, method, path string, body map[string]any) int {
+	tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, base+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode
+}
