@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -47,8 +48,9 @@ type LocalConfig struct {
 // Local is the embedded default Store: objects are files under a root
 // directory, laid out as their keys (key "media/ab/cd.jpg" is the file
 // Root/media/ab/cd.jpg), so an operator can back them up or inspect them
-// with ordinary tools. Each object's content type sits beside it in
-// Root/.meta/<key>.json; uploads in progress are in Root/.tmp.
+// with ordinary tools. Each object's content type is kept in a small JSON
+// file under Root/.meta (Root/.meta/media/ab/.cd.jpg); uploads in progress
+// are in Root/.tmp.
 //
 // Writes are atomic: the bytes go to a temporary file that is synced and
 // then renamed into place, so a reader sees the old object or the new one,
@@ -147,8 +149,14 @@ func (l *Local) sweepTemp(before time.Time) {
 
 func (l *Local) path(key string) string { return filepath.Join(l.root, filepath.FromSlash(key)) }
 
+// metaPath is where key's content type is kept: the key's path under
+// .meta, with a dot before its last segment. Key segments never start with
+// a dot, so that file can never clash with the directory of another key's
+// content type ("a" and "a/b"), which a suffix such as ".json" could ("a"
+// and "a.json/b").
 func (l *Local) metaPath(key string) string {
-	return filepath.Join(l.metaDir, filepath.FromSlash(key)+".json")
+	dir, name := path.Split(key)
+	return filepath.Join(l.metaDir, filepath.FromSlash(dir), "."+name)
 }
 
 type localMeta struct {
@@ -237,12 +245,12 @@ func (l *Local) write(ctx context.Context, key string, r io.Reader, size, max in
 	// process dies in between, a stray .meta file describes nothing, rather
 	// than bytes existing without a content type.
 	defer l.lock(key)()
-	if err := l.writeMeta(key, localMeta{ContentType: contentType}); err != nil {
-		return err
-	}
 	dst := l.path(key)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return conflictErr(key, err)
+	}
+	if err := l.writeMeta(key, localMeta{ContentType: contentType}); err != nil {
+		return err
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return conflictErr(key, err)

@@ -361,6 +361,23 @@ func TestLocalLayout(t *testing.T) {
 	if !errors.Is(err, storage.ErrInvalidKey) {
 		t.Errorf("Put onto a directory: err=%v, want ErrInvalidKey", err)
 	}
+	// Names that only differ by a suffix do not clash, content types included.
+	storagetest.MustPut(t, l, "x", []byte("x"), "image/png")
+	storagetest.MustPut(t, l, "x.json/y", []byte("y"), "image/gif")
+	for key, want := range map[string]string{"x": "image/png", "x.json/y": "image/gif"} {
+		info, err := l.Stat(context.Background(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.ContentType; got != want {
+			t.Errorf("%s content type %q, want %q", key, got, want)
+		}
+	}
+	for _, key := range []string{"x", "x.json/y"} {
+		if err := l.Delete(context.Background(), key); err != nil {
+			t.Fatal(err)
+		}
+	}
 	assertNoTemp(t, root)
 
 	// A restarted store sees the objects, and sweeps stale temporary files.
