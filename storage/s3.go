@@ -14,6 +14,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/s3utils"
 )
 
 // S3Config says where an S3-compatible bucket is and how to reach it. The
@@ -54,6 +55,9 @@ var _ Store = (*S3)(nil)
 func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if cfg.Endpoint == "" || cfg.Bucket == "" {
 		return nil, errors.New("s3: endpoint and bucket are required")
+	}
+	if err := s3utils.CheckValidBucketNameStrict(cfg.Bucket); err != nil {
+		return nil, fmt.Errorf("s3 bucket %q: invalid name: %w", cfg.Bucket, err)
 	}
 	if strings.Contains(cfg.Endpoint, "://") {
 		return nil, fmt.Errorf("s3: endpoint %q: give host[:port] without scheme", cfg.Endpoint)
@@ -108,8 +112,11 @@ func (s *S3) ensureBucket(ctx context.Context, cfg S3Config) error {
 		if err == nil {
 			return nil
 		}
-		if code := errorCode(err); code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists" {
+		switch errorCode(err) {
+		case "BucketAlreadyOwnedByYou":
 			return nil // created concurrently, by another instance
+		case "BucketAlreadyExists":
+			return fmt.Errorf("s3 bucket %q: the name is taken by another account (bucket names are global on AWS): %w", cfg.Bucket, err)
 		}
 	}
 	var resp minio.ErrorResponse

@@ -145,7 +145,7 @@ func TestNewS3Errors(t *testing.T) {
 		{"TLS to a plain HTTP server", func(c *storage.S3Config) { c.TLS = true }, "cannot reach"},
 		{"scheme in endpoint", func(c *storage.S3Config) { c.Endpoint = "http://" + endpoint }, "without scheme"},
 		{"no bucket", func(c *storage.S3Config) { c.Bucket = "" }, "bucket are required"},
-		{"invalid bucket name", func(c *storage.S3Config) { c.Bucket = "Not_A_Bucket" }, "s3"},
+		{"invalid bucket name", func(c *storage.S3Config) { c.Bucket = "Not_A_Bucket" }, "invalid name"},
 		{"invalid prefix", func(c *storage.S3Config) { c.Prefix = "a/../b" }, "prefix"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
