@@ -94,36 +94,63 @@ func validateSafari(app core.App, r *core.Record) validation.Errors {
 }
 
 // validateObservation: exactly one of author_user / author_client, equal to
-// the person writing; authors and safari never change afterwards.
+// the person writing; authors and safari never change afterwards, except
+// that the system clears author_user when a staff account is deleted (the
+// team's observation stays).
 func validateObservation(app core.App, r *core.Record) validation.Errors {
 	if errs := immutable(r, schema.FieldSafari); errs != nil {
 		return errs
 	}
 	user, client := r.GetString(schema.FieldAuthorUser), r.GetString(schema.FieldAuthorClient)
+	author := schema.AuthorFrom(r)
+	if !r.IsNew() {
+		if !changed(r, schema.FieldAuthorUser) && !changed(r, schema.FieldAuthorClient) {
+			return nil
+		}
+		if schema.IsPerson(author) || user != "" || client != "" {
+			return fieldError(schema.FieldAuthorUser, "immutable", "The author of an observation cannot be changed.")
+		}
+		return nil // the author's account was deleted
+	}
 	if (user == "") == (client == "") {
 		return fieldError(schema.FieldAuthorUser, "author", "Set exactly one of author_user and author_client.")
 	}
-	if changed(r, schema.FieldAuthorUser) || changed(r, schema.FieldAuthorClient) {
-		return fieldError(schema.FieldAuthorUser, "immutable", "The author of an observation cannot be changed.")
-	}
-	if r.IsNew() {
-		author := schema.AuthorFrom(r)
-		if schema.IsPerson(author) {
-			want := schema.Users + ":" + user
-			field := schema.FieldAuthorUser
-			if client != "" {
-				want, field = schema.Clients+":"+client, schema.FieldAuthorClient
-			}
-			if author != want {
-				return fieldError(field, "author", "The author must be the person logging the observation.")
-			}
+	if schema.IsPerson(author) {
+		want, field := schema.Users+":"+user, schema.FieldAuthorUser
+		if client != "" {
+			want, field = schema.Clients+":"+client, schema.FieldAuthorClient
+		}
+		if author != want {
+			return fieldError(field, "author", "The author must be the person logging the observation.")
 		}
 	}
 	return nil
 }
 
+// validateMedia: a photo stays with its observation; people announce it as
+// pending and only the server, having checked and cleaned the bytes, marks
+// it stored and says where they are.
 func validateMedia(app core.App, r *core.Record) validation.Errors {
-	return immutable(r, schema.FieldObservation)
+	if errs := immutable(r, schema.FieldObservation); errs != nil {
+		return errs
+	}
+	if !schema.IsPerson(schema.AuthorFrom(r)) || schema.IsTrusted(r) {
+		return nil
+	}
+	if r.IsNew() {
+		if st := r.GetString(schema.FieldStatus); st != "" && st != schema.MediaPending {
+			return fieldError(schema.FieldStatus, "forbidden", "A photo starts as pending; the server marks it stored after the upload is checked.")
+		}
+		r.Set(schema.FieldStatus, schema.MediaPending)
+		r.Set(schema.FieldObjectKey, "")
+		return nil
+	}
+	for _, f := range []string{schema.FieldStatus, schema.FieldSHA256, "size", "content_type", schema.FieldObjectKey} {
+		if changed(r, f) {
+			return fieldError(f, "forbidden", "Only the server changes a photo's bytes and status.")
+		}
+	}
+	return nil
 }
 
 // validateGoal: the goal stays with its client; agreed_at is the client's

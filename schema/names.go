@@ -83,6 +83,17 @@ const (
 	FieldAudience   = "audience"
 	FieldMembers    = "members"
 	FieldResolved   = "resolved"
+
+	// media: where the cleaned bytes are stored (hidden), and the photo's state.
+	FieldObjectKey = "object_key"
+	FieldStatus    = "status"
+	FieldSHA256    = "sha256"
+)
+
+// Media statuses.
+const (
+	MediaPending = "pending"
+	MediaStored  = "stored"
 )
 
 // Staff roles (users.role).

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,12 +57,16 @@ func Register(app core.App, cfg *Config) error {
 		TombstoneHorizon: cfg.Sync.TombstoneHorizon,
 		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
 		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
+		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 	})
+	svc.RegisterMediaHooks(app)
 	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",
 		Func: func(se *core.ServeEvent) error {
-			mountSync(se, svc, limit)
+			if err := mountSync(se, svc, limit, cfg); err != nil {
+				return err
+			}
 			return se.Next()
 		},
 	})
@@ -72,6 +77,16 @@ func Register(app core.App, cfg *Config) error {
 			return
 		}
 		app.Logger().Info("purged sync history", "feed_rows", st.FeedRows, "mutations", st.Mutations, "purged_seq", st.PurgedSeq)
+	})
+	app.Cron().MustAdd("samenspelSweepPhotos", "*/10 * * * *", func() {
+		st, err := svc.SweepMedia(context.Background(), time.Now())
+		if err != nil {
+			app.Logger().Error("sweep photos", "error", err.Error())
+			return
+		}
+		if st.PendingRecords+st.Objects > 0 {
+			app.Logger().Info("swept photos", "pending_records", st.PendingRecords, "objects", st.Objects)
+		}
 	})
 	return nil
 }

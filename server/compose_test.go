@@ -173,7 +173,7 @@ func TestComposeConfig(t *testing.T) {
 	}
 	want := StorageConfig{Kind: "s3", Endpoint: "minio:9000", Bucket: dotenv["SAMENSPEL_S3_BUCKET"],
 		AccessKey: dotenv["SAMENSPEL_S3_ACCESS_KEY"], SecretKey: dotenv["SAMENSPEL_S3_SECRET_KEY"],
-		Region: "us-east-1", PathStyle: true, TLS: false}
+		Region: "us-east-1", PathStyle: true, TLS: false, PendingTTL: 24 * time.Hour}
 	if cfg.Storage != want {
 		t.Errorf("compose storage config %+v, want %+v", cfg.Storage, want)
 	}

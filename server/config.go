@@ -42,6 +42,11 @@ type StorageConfig struct {
 	PathStyle bool // path-style URLs (MinIO, versitygw, Garage); false = virtual-host style (AWS)
 	TLS       bool
 	Prefix    string // key prefix inside the bucket
+
+	// PendingTTL is how long an announced photo may wait for its upload,
+	// and how old an object no record points to must be, before the
+	// sweeper removes it.
+	PendingTTL time.Duration
 }
 
 // SyncConfig tunes the sync protocol.
@@ -64,7 +69,7 @@ type setting struct {
 // fill. Call Load after the flags are parsed.
 func Flags(fs *pflag.FlagSet) *Config {
 	c := &Config{
-		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true},
+		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true, PendingTTL: 24 * time.Hour},
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
 			RatePerSecond: 50, RateBurst: 500},
 	}
@@ -111,6 +116,7 @@ func (c *Config) settings() []setting {
 		boolean("s3-path-style", "SAMENSPEL_S3_PATH_STYLE", "use path-style S3 URLs (MinIO, versitygw, Garage)", &c.Storage.PathStyle),
 		boolean("s3-tls", "SAMENSPEL_S3_TLS", "use HTTPS to reach S3", &c.Storage.TLS),
 		str("s3-prefix", "SAMENSPEL_S3_PREFIX", "key prefix inside the S3 bucket", &c.Storage.Prefix),
+		duration("media-pending-ttl", "SAMENSPEL_MEDIA_PENDING_TTL", "remove photos never uploaded, and objects no record points to, after this", &c.Storage.PendingTTL),
 		duration("tombstone-horizon", "SAMENSPEL_TOMBSTONE_HORIZON", "how long deletes stay in the change feed", &c.Sync.TombstoneHorizon),
 		integer("min-schema-version", "SAMENSPEL_MIN_SCHEMA_VERSION", "oldest app schema version still served", &c.Sync.MinSchemaVersion),
 		duration("device-token-ttl", "SAMENSPEL_DEVICE_TOKEN_TTL", "lifetime of a device token", &c.Sync.DeviceTokenTTL),
@@ -201,6 +207,9 @@ func (c *Config) validate() error {
 	}
 	if err := c.validateStorage(); err != nil {
 		return err
+	}
+	if c.Storage.PendingTTL < time.Minute {
+		return fmt.Errorf("%s %s: must be at least 1m", c.name("media-pending-ttl"), c.Storage.PendingTTL)
 	}
 	if c.Sync.TombstoneHorizon < time.Hour {
 		return fmt.Errorf("%s %s: must be at least 1h", c.name("tombstone-horizon"), c.Sync.TombstoneHorizon)

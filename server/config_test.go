@@ -70,7 +70,7 @@ func TestConfigLoad(t *testing.T) {
 				"SAMENSPEL_DATA_DIR=/data", "SAMENSPEL_HTTP=0.0.0.0:8090"),
 			check: func(t *testing.T, c *Config) {
 				want := StorageConfig{Kind: "s3", Endpoint: "minio:9000", Bucket: "samenspel", AccessKey: "samenspel",
-					SecretKey: "geheim-geheim", Region: "eu-central-1", PathStyle: true, TLS: false, Prefix: "acc/"}
+					SecretKey: "geheim-geheim", Region: "eu-central-1", PathStyle: true, TLS: false, Prefix: "acc/", PendingTTL: 24 * time.Hour}
 				if c.Storage != want {
 					t.Errorf("storage %+v, want %+v", c.Storage, want)
 				}
@@ -273,7 +273,7 @@ func TestNewConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatalf("new: %v", err)
 	}
-	if want := (StorageConfig{Kind: "s3", Endpoint: "localhost:7070", Bucket: "b", AccessKey: "a", SecretKey: "s", Region: "us-east-1"}); cfg.Storage != want {
+	if want := (StorageConfig{Kind: "s3", Endpoint: "localhost:7070", Bucket: "b", AccessKey: "a", SecretKey: "s", Region: "us-east-1", PendingTTL: 24 * time.Hour}); cfg.Storage != want {
 		t.Errorf("storage %+v, want %+v", cfg.Storage, want)
 	}
 

@@ -34,11 +34,24 @@ type syncAPI struct {
 	app   core.App
 	svc   *fieldsync.Service
 	limit *rateLimiter
+	// rewriteOrigin: local storage without a public URL builds upload URLs
+	// from the origin of each request.
+	rewriteOrigin bool
 }
 
-// mountSync mounts the sync API under SyncPrefix.
-func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter) {
-	api := &syncAPI{app: se.App, svc: svc, limit: limit}
+// mountSync opens the photo storage and mounts the sync API under
+// SyncPrefix.
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter, cfg *Config) error {
+	secret, err := svc.Key("storage")
+	if err != nil {
+		return err
+	}
+	store, local, err := openStore(context.Background(), se.App, cfg, secret)
+	if err != nil {
+		return err
+	}
+	svc.SetMediaStore(store)
+	api := &syncAPI{app: se.App, svc: svc, limit: limit, rewriteOrigin: local != nil && cfg.PublicURL == ""}
 	e := echo.New()
 	e.HTTPErrorHandler = api.writeError
 	e.Use(decompressBody)
@@ -48,6 +61,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter) 
 	g.POST("/devices/:device_id/revoke", api.revokeDevice)
 	g.GET("/pull", api.pull)
 	g.POST("/push", api.push)
+	api.mountMedia(se, g, local)
 
 	handler := func(re *core.RequestEvent) error {
 		ctx := context.WithValue(re.Request.Context(), authKey, re.Auth)
@@ -55,6 +69,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter) 
 		return nil
 	}
 	se.Router.Any(SyncPrefix+"/{path...}", handler).Bind(apis.BodyLimit(fieldsync.MaxPushBytes + 1<<20))
+	return nil
 }
 
 // pbAuth is the person of a PocketBase auth token, if any.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/storage"
 )
 
 // Config tunes the protocol. Zero values take the defaults of New.
@@ -16,6 +18,7 @@ type Config struct {
 	MinSchemaVersion int           // devices below it get upgrade_required
 	DeviceTokenTTL   time.Duration
 	MutationHorizon  time.Duration // how long push results are kept for replays; at least the tombstone horizon
+	Media            MediaConfig
 }
 
 // Limits of the protocol.
@@ -56,8 +59,24 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon
 	}
+	if cfg.Media.MaxBytes <= 0 {
+		cfg.Media.MaxBytes = defaultMaxPhotoBytes
+	}
+	if cfg.Media.UploadTTL <= 0 {
+		cfg.Media.UploadTTL = 15 * time.Minute
+	}
+	if cfg.Media.ContentTTL <= 0 {
+		cfg.Media.ContentTTL = 5 * time.Minute
+	}
+	if cfg.Media.PendingTTL <= 0 {
+		cfg.Media.PendingTTL = 24 * time.Hour
+	}
 	return &Service{app: app, cfg: cfg, seen: map[string]time.Time{}}
 }
+
+// SetMediaStore sets the photo storage; the server opens it when it
+// starts serving. Call it before the media endpoints serve.
+func (s *Service) SetMediaStore(st storage.Store) { s.cfg.Media.Store = st }
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/storage"
+	fieldsync "github.com/samenspel/samenspel/sync"
+)
+
+// blobsPath is where the local store's presigned URLs point.
+const blobsPath = SyncPrefix + "/blobs"
+
+// openStore opens the configured photo storage. It runs when the server
+// starts serving, so a wrong S3 endpoint, key or bucket stops the start
+// with a message saying which; other commands (migrate, superuser) never
+// touch the network.
+func openStore(ctx context.Context, app core.App, cfg *Config, secret []byte) (storage.Store, *storage.Local, error) {
+	s := cfg.Storage
+	if s.Kind == "s3" {
+		st, err := storage.NewS3(ctx, storage.S3Config{
+			Endpoint: s.Endpoint, Bucket: s.Bucket, AccessKey: s.AccessKey, SecretKey: s.SecretKey,
+			Region: s.Region, PathStyle: s.PathStyle, TLS: s.TLS, Prefix: s.Prefix,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("photo storage (S3 %s, bucket %s): %w", s.Endpoint, s.Bucket, err)
+		}
+		return st, nil, nil
+	}
+	base := cfg.PublicURL
+	if base == "" {
+		base = "http://localhost" // replaced by each request's own origin, see uploadOrigin
+	}
+	local, err := storage.NewLocal(storage.LocalConfig{
+		Root:    filepath.Join(app.DataDir(), "photos"),
+		BaseURL: base + blobsPath,
+		Secret:  secret,
+		Logger:  app.Logger(),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("photo storage (local): %w", err)
+	}
+	return local, local, nil
+}
+
+// mountMedia adds the photo endpoints to the sync API and, for local
+// storage, the upload/download endpoint its presigned URLs point at.
+func (api *syncAPI) mountMedia(se *core.ServeEvent, g *echo.Group, local *storage.Local) {
+	g.POST("/media", api.announce)
+	// COMPLETE_ROUTE
+	g.GET("/media/:id/content", api.content)
+	if local != nil {
+		se.Router.Any(blobsPath+"/{path...}", apis.WrapStdHandler(local.Handler())).
+			Bind(apis.BodyLimit(api.svc.Config().Media.MaxBytes + 1<<20))
+	}
+}
+
+func (api *syncAPI) announce(c echo.Context) error {
+	dev, err := api.device(c)
+	if err != nil {
+		return err
+	}
+	var a fieldsync.MediaAnnounce
+	if err := decodeJSON(c, &a); err != nil {
+		return err
+	}
+	t, err := api.svc.Announce(c.Request().Context(), dev, a)
+	if err != nil {
+		return err
+	}
+	if t.Upload != nil && api.rewriteOrigin {
+		t.Upload.URL = withOrigin(t.Upload.URL, c)
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+// content serves a photo to a device, or to a PocketBase login (the review
+// page), whoever may see its observation.
+func (api *syncAPI) content(c echo.Context) error {
+	person := pbAuth(c)
+	if person == nil {
+		dev, err := api.device(c)
+		if err != nil {
+			return err
+		}
+		person = dev.Person
+	}
+	m, err := api.svc.Content(c.Request().Context(), person, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=300")
+	if m.Redirect != "" {
+		return c.Redirect(http.StatusFound, m.Redirect)
+	}
+	defer m.Body.Close()
+	c.Response().Header().Set("Content-Length", strconv.FormatInt(m.Size, 10))
+	c.Response().Header().Set("Content-Type", m.ContentType)
+	c.Response().WriteHeader(http.StatusOK)
+	_, err = io.Copy(c.Response(), m.Body)
+	return err
+}
+
+// withOrigin points a local upload URL at the origin the phone used to
+// reach us, when no public URL is configured.
+func withOrigin(raw string, c echo.Context) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Scheme, u.Host = c.Scheme(), c.Request().Host
+	return u.String()
+}
