@@ -101,8 +101,9 @@ func refusedQuery(app core.App, auth *core.Record, collection string, q url.Valu
 	return ""
 }
 
-// refusedOptions checks the JSON options of a realtime subscription; it is
-// deliberately coarse: any mention of a forbidden path is refused.
+// refusedOptions checks the filter in the JSON options of a realtime
+// subscription as refusedQuery checks a list's; any mention of @collection
+// is refused outright.
 func refusedOptions(app core.App, auth *core.Record, collection, opts string) string {
 	if strings.Contains(opts, "@collection") {
 		return "Filters on other collections (@collection) are not allowed."
@@ -110,12 +111,16 @@ func refusedOptions(app core.App, auth *core.Record, collection, opts string) st
 	var parsed struct {
 		Query map[string]string `json:"query"`
 	}
-	if json.Unmarshal([]byte(opts), &parsed) == nil {
-		if reason := refusedMultiMatch(app, auth, collection, parsed.Query["filter"]); reason != "" {
-			return reason
-		}
+	if json.Unmarshal([]byte(opts), &parsed) != nil {
+		return refusedFilter(app, auth, collection, opts)
 	}
-	return refusedFilter(app, auth, collection, opts)
+	// The filter is a JSON string: scanning the raw options would see one
+	// string literal and no field paths at all.
+	filter := parsed.Query["filter"]
+	if reason := refusedFilter(app, auth, collection, filter); reason != "" {
+		return reason
+	}
+	return refusedMultiMatch(app, auth, collection, filter)
 }
 
 // refusedFilter walks every identifier of a filter expression.

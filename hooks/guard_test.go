@@ -1,10 +1,14 @@
 package hooks_test
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -93,4 +97,69 @@ func call(tb testing.TB, base, token, method, path string, body map[string]any) 
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, res.Body)
 	return res.StatusCode
+}
+
+// TestRealtimeGuard: a realtime subscription's filter is checked like a
+// list filter: @collection, plans for team advisers, and plain operators
+// on several related records are refused with 400.
+func TestRealtimeGuard(t *testing.T) {
+	t.Parallel()
+	app, w := servertest.NewWorldApp(t)
+	srv := servertest.Serve(t, app)
+
+	cases := []struct {
+		who           *core.Record
+		topic, filter string
+		want          int
+	}{
+		{w.ClientA, "teams/*", `clients_via_team.name != "Fatima"`, http.StatusBadRequest},
+		{w.ClientA, "teams/*", `clients_via_team.name ?= "Fatima"`, http.StatusNoContent},
+		{w.AdvA, "observations/*", `safari.clients.name ?= "Jan"`, http.StatusBadRequest},
+		{w.AdvA, "observations/*", `safari.title ~ "Knutsel"`, http.StatusNoContent},
+		{w.BegA, "goals/*", `@collection.goals.title ?~ "geld"`, http.StatusBadRequest},
+		{w.BegA, "goals/*", `client.name = "Jan"`, http.StatusNoContent},
+	}
+	for _, c := range cases {
+		t.Run(c.who.GetString("name")+"/"+c.filter, func(t *testing.T) {
+			t.Parallel()
+			clientID := realtimeConnect(t, srv.URL)
+			opts, _ := json.Marshal(map[string]any{"query": map[string]string{"filter": c.filter}})
+			sub := c.topic + "?options=" + url.QueryEscape(string(opts))
+			got := call(t, srv.URL, servertest.Token(t, c.who), http.MethodPost, "/api/realtime",
+				map[string]any{"clientId": clientID, "subscriptions": []string{sub}})
+			if got != c.want {
+				t.Errorf("subscribe status=%d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+// realtimeConnect opens a realtime (SSE) connection, kept open until the
+// test ends, and returns its client id.
+func realtimeConnect(tb testing.TB, base string) string {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("connect realtime: %v", err)
+	}
+	tb.Cleanup(func() { cancel(); res.Body.Close() })
+	lines := bufio.NewScanner(res.Body)
+	for lines.Scan() {
+		if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
+			var connect struct {
+				ClientID string `json:"clientId"`
+			}
+			if err := json.Unmarshal([]byte(data), &connect); err != nil || connect.ClientID == "" {
+				tb.Fatalf("PB_CONNECT data %q: %v", data, err)
+			}
+			return connect.ClientID
+		}
+	}
+	tb.Fatalf("realtime closed before PB_CONNECT: %v", lines.Err())
+	return ""
 }

@@ -36,6 +36,17 @@ func keepsOr(field, check string) string {
 	return or("@request.body."+field+":isset = false", check)
 }
 
+// memberOfBodyTeam and advisesBodyTeam check the team a write moves a
+// record to. They go through the new team's back-relation, not through
+// @request.auth.teams: PocketBase joins a relation path once per rule, so
+// "@request.auth.teams.id ?= team && @request.auth.teams.id ?= @request.body.team"
+// asks for one team equal to both, and a begeleider of teams A and B could
+// not move a client from A to B.
+const (
+	memberOfBodyTeam = "@request.body.team.users_via_teams.id ?= @request.auth.id"
+	advisesBodyTeam  = "@request.body.team.users_via_advises.id ?= @request.auth.id"
+)
+
 // RuleSet holds the five rules of one collection.
 type RuleSet struct {
 	List, View, Create, Update, Delete *string
@@ -53,12 +64,12 @@ func Rules() map[string]RuleSet {
 	clientRead := or(isCoordinator, memberOf("team"), and(isClient, "id = @request.auth.id"))
 	clientUpdate := or(
 		isCoordinator,
-		and(memberOf("team"), keepsOr("team", "@request.auth.teams.id ?= @request.body.team")),
+		and(memberOf("team"), keepsOr("team", memberOfBodyTeam)),
 		and(isClient, "id = @request.auth.id", "@request.body.team:changed = false"),
 	)
 
 	safariRead := or(isCoordinator, memberOf("team"), advisesOn("team"), and(isClient, "clients.id ?= @request.auth.id"))
-	safariWrite := and(memberOf("team"), keepsOr("team", "@request.auth.teams.id ?= @request.body.team"))
+	safariWrite := and(memberOf("team"), keepsOr("team", memberOfBodyTeam))
 
 	obsRead := or(isCoordinator, memberOf("safari.team"), advisesOn("safari.team"), and(isClient, "safari.clients.id ?= @request.auth.id"))
 	obsCreate := or(memberOf("@request.body.safari.team"), and(isClient, "@request.body.safari.clients.id ?= @request.auth.id"))
@@ -85,7 +96,7 @@ func Rules() map[string]RuleSet {
 	feedbackRead := or(isCoordinator, memberOf("team"), advisesOn("team"))
 	feedbackCreate := and(advisesOn("@request.body.team"), "@request.body.author = @request.auth.id")
 	feedbackWrite := and(advisesOn("team"), "author = @request.auth.id",
-		keepsOr("team", "@request.auth.advises.id ?= @request.body.team"),
+		keepsOr("team", advisesBodyTeam),
 		keepsOr("author", "@request.body.author = @request.auth.id"))
 
 	conflictRead := or(isCoordinator, memberOf("team"),

@@ -240,7 +240,7 @@ var patches = map[string]map[string]any{
 	schema.Clients:         {"name": "Nieuwe Naam"},
 	schema.Safaris:         {"title": "Nieuwe titel"},
 	schema.Observations:    {"note": "Open op dinsdag"},
-	schema.Media:           {"status": "stored"},
+	schema.Media:           {"status": "pending"}, // bytes and status are the server's; people may only resave
 	schema.Goals:           {"why": "Zelfstandig blijven"},
 	schema.GoalSteps:       {"status": "doing"},
 	schema.NetworkContacts: {"note": "Belt op zondag"},
