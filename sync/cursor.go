@@ -28,7 +28,10 @@ type cursor struct {
 	Drop   map[string][2]int64 `json:"x,omitempty"`
 }
 
-var b64 = base64.RawURLEncoding
+// b64 decodes strictly: without Strict, the unused low bits of the last
+// character are ignored, so a MAC could be spelled several ways and a
+// changed cursor would still be accepted.
+var b64 = base64.RawURLEncoding.Strict()
 
 const cursorMACSize = 16
 
