@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -25,6 +24,8 @@ type Mutation struct {
 	BaseVersion *int64         `json:"base_version"`
 	Data        map[string]any `json:"data"`
 	Base        map[string]any `json:"base"`
+
+	invalid *Error // a field of the wrong type: the mutation is rejected with this
 }
 
 // MutationResult is the outcome of one mutation, as stored for replays and
@@ -70,8 +71,9 @@ func decodePush(raw []byte) ([]Mutation, error) {
 	var body struct {
 		Mutations []json.RawMessage `json:"mutations"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&body); err != nil {
+	// Unmarshal, not a Decoder: a second JSON value after the first (two
+	// pushes glued together) must be refused, not silently dropped.
+	if err := json.Unmarshal(raw, &body); err != nil {
 		return nil, Errorf(CodeInvalidRequest, "The push body is not valid JSON of the form {\"mutations\": [...]}.").
 			WithData(map[string]any{"mutations": "not a JSON array of mutations"})
 	}
@@ -93,10 +95,19 @@ func decodePush(raw []byte) ([]Mutation, error) {
 			return nil, Errorf(CodeInvalidRequest, "Mutation %d has no valid mutation_id (1 to 100 printable characters).", i).
 				WithData(map[string]any{fmt.Sprintf("mutations.%d.mutation_id", i): "required"})
 		}
-		out[i].MutationID = id
 		if err := json.Unmarshal(rawM, &out[i]); err != nil {
-			out[i] = Mutation{MutationID: id, Op: "\x00invalid"} // judged (rejected) per mutation
+			// Judged (rejected) per mutation, naming the field at fault.
+			// Unmarshal fills in what it can, so the kept rejection shows
+			// the rest of the mutation too.
+			field := "mutation"
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) && te.Field != "" {
+				field = te.Field
+			}
+			out[i].invalid = Errorf(CodeInvalidRequest, "The mutation's %s has the wrong type.", field).
+				WithData(map[string]any{field: "wrong type"})
 		}
+		out[i].MutationID = id
 	}
 	return out, nil
 }

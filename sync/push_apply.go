@@ -15,6 +15,9 @@ import (
 // apply judges and applies one mutation inside tx. A *Error result means
 // rejected (nothing written); any other error is internal.
 func (s *Service) apply(tx core.App, dev *Device, m Mutation) (MutationResult, error) {
+	if m.invalid != nil {
+		return MutationResult{}, m.invalid
+	}
 	if !schema.IsSynced(m.Collection) {
 		return MutationResult{}, Errorf(CodeNotFound, "Unknown collection %q.", m.Collection).
 			WithData(map[string]any{"collection": "unknown"})
