@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -68,8 +69,27 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter, 
 		e.ServeHTTP(re.Response, re.Request.WithContext(ctx))
 		return nil
 	}
-	se.Router.Any(SyncPrefix+"/{path...}", handler).Bind(apis.BodyLimit(fieldsync.MaxPushBytes + 1<<20))
+	se.Router.Any(SyncPrefix+"/{path...}", handler).Bind(limitBody(fieldsync.MaxPushBytes + 1<<20))
 	return nil
+}
+
+// limitBody is PocketBase's body limit (it takes the place of the default
+// one, by id) answering in the protocol's shape: PocketBase's own 413 has
+// no code. Handlers bound what they read below it (push at MaxPushBytes).
+func limitBody(max int64) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       apis.DefaultBodyLimitMiddlewareId,
+		Priority: apis.DefaultBodyLimitMiddlewarePriority,
+		Func: func(re *core.RequestEvent) error {
+			if re.Request.ContentLength > max {
+				e := fieldsync.Errorf(fieldsync.CodePayloadTooLarge, "A request body may be at most %d bytes.", fieldsync.MaxPushBytes).
+					WithData(map[string]any{"max_bytes": fieldsync.MaxPushBytes})
+				return re.JSON(e.Status, e)
+			}
+			re.Request.Body = http.MaxBytesReader(re.Response, re.Request.Body, max)
+			return re.Next()
+		},
+	}
 }
 
 // pbAuth is the person of a PocketBase auth token, if any.

@@ -68,7 +68,10 @@ func (r *RegisterRequest) validate() error {
 // data and use a new id. A device id registered by someone else moves to
 // this person; tokens the previous holder had for it stop working.
 func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterResponse, error) {
-	if auth == nil || (auth.Collection().Name != schema.Users && auth.Collection().Name != schema.Clients) {
+	if auth == nil {
+		return nil, Errorf(CodeUnauthorized, "Log in to register a device.")
+	}
+	if auth.Collection().Name != schema.Users && auth.Collection().Name != schema.Clients {
 		return nil, Errorf(CodeForbidden, "Only staff and clients can register a device.")
 	}
 	if err := req.validate(); err != nil {

@@ -1,0 +1,209 @@
+package sync_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"github.com/samenspel/samenspel/schema"
+	fieldsync "github.com/samenspel/samenspel/sync"
+)
+
+func gzipped(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestErrorCursorExpired(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.BegA, "phone-a")
+	old := s.pullCursor(auth)
+
+	// A create and a delete after the cursor, then the purge of an hourly
+	// run far in the future: the delete's tombstone is gone, so the old
+	// cursor could miss it and must be refused. The purge runs on a
+	// Service of its own over the same app (the served one is inside
+	// server.Register); the 410 comes through the served API.
+	res := s.push(auth, mutation("c1", "goals", "expiredgoal0001", "create",
+		map[string]any{"client": s.w.ClientA.Id, "title": "Kort bestaan"}))
+	if res[0].Status != fieldsync.StatusApplied {
+		t.Fatalf("create: %+v", res[0])
+	}
+	if err := s.app.Delete(s.w.StepA); err != nil {
+		t.Fatalf("delete step: %v", err)
+	}
+	res = s.push(auth, mutation("d1", "goals", "expiredgoal0001", "delete", nil))
+	if res[0].Status != fieldsync.StatusApplied {
+		t.Fatalf("delete: %+v", res[0])
+	}
+	fresh := s.pullCursor(auth) // taken after the deletes: still valid after the purge
+
+	svc := fieldsync.New(s.app, fieldsync.Config{})
+	st, err := svc.Purge(time.Now().Add(svc.Config().TombstoneHorizon + time.Hour))
+	if err != nil {
+		t.Fatalf("purge: %v", err)
+	}
+	if st.FeedRows == 0 || st.PurgedSeq == 0 {
+		t.Fatalf("purge removed nothing: %+v", st)
+	}
+
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+old, auth, nil), fieldsync.CodeCursorExpired)
+	if r := s.do("GET", "/api/sync/v1/pull?cursor="+fresh, auth, nil); r.status != http.StatusOK {
+		t.Fatalf("cursor after the purged history: %d %s", r.status, r.body)
+	}
+	if r := s.do("GET", "/api/sync/v1/pull", auth, nil); r.status != http.StatusOK {
+		t.Fatalf("pull without a cursor after expiry: %d %s", r.status, r.body)
+	}
+}
+
+func TestErrorInternal(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.BegA, "phone-a")
+	title := s.w.GoalA.GetString("title")
+
+	// Break the database under the running server: every write of a synced
+	// record and every pull needs the change feed.
+	if _, err := s.app.DB().NewQuery("DROP TABLE sync_feed").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []reply{
+		s.do("GET", "/api/sync/v1/pull", auth, nil),
+		s.do("POST", "/api/sync/v1/push", auth, map[string]any{"mutations": []any{
+			mutation("m1", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Nooit bewaard"}),
+		}}),
+	} {
+		mustError(t, r, fieldsync.CodeInternal)
+		for _, leak := range []string{"sync_feed", "no such table", "SQL", "sqlite", "goals", ".go"} {
+			if strings.Contains(strings.ToLower(string(r.body)), strings.ToLower(leak)) {
+				t.Fatalf("internal error shows %q: %s", leak, r.body)
+			}
+		}
+	}
+	// The failed write left nothing behind.
+	goal, err := s.app.FindRecordById(schema.Goals, s.w.GoalA.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := goal.GetString("title"), title; got != want {
+		t.Fatalf("title=%q after a failed push, want %q", got, want)
+	}
+	if got, want := goal.GetInt("version"), 1; got != want {
+		t.Fatalf("version=%d after a failed push, want %d", got, want)
+	}
+	var stored int
+	if err := s.app.DB().NewQuery("SELECT count(*) FROM sync_mutations").Row(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != 0 {
+		t.Fatalf("%d results stored for a push that failed", stored)
+	}
+}
+
+func TestRejectionKept(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.AdvA, "phone-adv")
+	m := mutation("adv-1", "goals", "abcdefghij00009", "create",
+		map[string]any{"client": s.w.ClientA.Id, "title": "Wat Jan zelf zei", "why": "niets mag verloren gaan"})
+	res := s.push(auth, m)
+	mustRejected(t, res[0], fieldsync.CodeForbidden)
+
+	rows, err := s.app.FindAllRecords(schema.SyncRejections, dbx.HashExp{"device_id": "phone-adv", "mutation_id": "adv-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(rows), 1; got != want {
+		t.Fatalf("kept %d rejections, want %d", got, want)
+	}
+	r := rows[0]
+	for field, want := range map[string]string{
+		"person": s.w.AdvA.Id, "person_collection": schema.Users,
+		"collection": "goals", "record": "abcdefghij00009", "op": "create",
+	} {
+		if got := r.GetString(field); got != want {
+			t.Errorf("%s=%q, want %q", field, got, want)
+		}
+	}
+	var payload fieldsync.Mutation
+	if err := json.Unmarshal([]byte(r.GetString("payload")), &payload); err != nil {
+		t.Fatalf("payload %s: %v", r.GetString("payload"), err)
+	}
+	if !reflect.DeepEqual(payload.Data, m["data"]) {
+		t.Fatalf("payload data=%v, want %v", payload.Data, m["data"])
+	}
+	var e fieldsync.Error
+	if err := json.Unmarshal([]byte(r.GetString("error")), &e); err != nil || e.Code != fieldsync.CodeForbidden {
+		t.Fatalf("error=%s, want code forbidden", r.GetString("error"))
+	}
+
+	// A replay of the rejected mutation answers the same, and is not kept twice.
+	again := s.push(auth, m)
+	if !reflect.DeepEqual(again[0], res[0]) {
+		t.Fatalf("replay=%+v, want %+v", again[0], res[0])
+	}
+	rows, _ = s.app.FindAllRecords(schema.SyncRejections, dbx.HashExp{"device_id": "phone-adv", "mutation_id": "adv-1"})
+	if got, want := len(rows), 1; got != want {
+		t.Fatalf("after replay: %d rejections, want %d", got, want)
+	}
+}
+
+func TestReplayChangesNothing(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.BegA, "phone-a")
+	m := mutation("m-42", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Zelf boodschappen doen"})
+	m["base_version"] = 1
+	first := s.push(auth, m)
+	if got, want := first[0].Status, fieldsync.StatusApplied; got != want {
+		t.Fatalf("status=%s, want %s (%+v)", got, want, first[0].Error)
+	}
+	before := feedStateOf(t, s.app)
+	version := versionOf(t, s.app, schema.Goals, s.w.GoalA.Id)
+
+	// Same mutation_id, even with other data (a buggy app): the stored
+	// result comes back and nothing is written.
+	changed := mutation("m-42", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Iets anders"})
+	for _, replay := range []map[string]any{m, changed} {
+		got := s.push(auth, replay)
+		if got[0].MutationID != "m-42" || got[0].Status != first[0].Status || got[0].Version != first[0].Version {
+			t.Fatalf("replay=%+v, want %+v", got[0], first[0])
+		}
+	}
+	if got := feedStateOf(t, s.app); got != before {
+		t.Fatalf("replays changed the server: %+v -> %+v", before, got)
+	}
+	if got := versionOf(t, s.app, schema.Goals, s.w.GoalA.Id); got != version {
+		t.Fatalf("version=%d after replays, want %d", got, version)
+	}
+	goal, _ := s.app.FindRecordById(schema.Goals, s.w.GoalA.Id)
+	if got, want := goal.GetString("title"), "Zelf boodschappen doen"; got != want {
+		t.Fatalf("title=%q, want %q", got, want)
+	}
+
+	// The same mutation_id from another device is another mutation.
+	other := s.register(s.w.BegA, "phone-a2")
+	res := s.push(other, changed)
+	if res[0].Status == fieldsync.StatusRejected {
+		t.Fatalf("same id from another device rejected: %+v", res[0].Error)
+	}
+	if got, want := versionOf(t, s.app, schema.Goals, s.w.GoalA.Id), version+1; got != want {
+		t.Fatalf("version=%d, want %d", got, want)
+	}
+}
