@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // TestRulesEscalation: the matrix patches harmless fields; these writes
@@ -14,8 +13,7 @@ import (
 // changes nothing (checked as in TestRulesWrite).
 func TestRulesEscalation(t *testing.T) {
 	t.Parallel()
-	app, w := servertest.NewWorldApp(t)
-	f := MustFixture(t, app, w)
+	_, f := newFixtureApp(t) // names, ids and tokens; every scenario gets its own copy
 	rules := schema.Rules()
 	a, b := f.TeamA.Id, f.TeamB.Id
 

@@ -55,8 +55,7 @@ var expansions = []struct {
 // lets that person read, and hidden fields appear to superusers only.
 func TestExpandLeaksNothing(t *testing.T) {
 	t.Parallel()
-	app, w := servertest.NewWorldApp(t)
-	f := MustFixture(t, app, w)
+	app, f := newFixtureApp(t)
 	srv := servertest.Serve(t, app)
 
 	for _, x := range expansions {

@@ -26,8 +26,7 @@ const (
 // runs them; ordinary filters work and return exactly what the rules allow.
 func TestFilterGuard(t *testing.T) {
 	t.Parallel()
-	app, w := servertest.NewWorldApp(t)
-	f := MustFixture(t, app, w)
+	app, f := newFixtureApp(t)
 	srv := servertest.Serve(t, app)
 
 	cases := []struct {
@@ -62,7 +61,7 @@ func TestFilterGuard(t *testing.T) {
 		// A begeleider's ordinary filters work, through clients too.
 		{who: "BegA", collection: schema.Observations, filter: `safari.clients.name ?= "Jan"`, sort: "title", want: "ObsA ObsByClientA"},
 		{who: "BegA", collection: schema.Goals, filter: `client.name = "Fatima"`, want: "GoalA2"},
-		{who: "BegA", collection: schema.GoalSteps, filter: `contact.name ~ "Marieke" && goal.client.team = "` + w.TeamA.Id + `"`, want: "StepA"},
+		{who: "BegA", collection: schema.GoalSteps, filter: `contact.name ~ "Marieke" && goal.client.team = "` + f.TeamA.Id + `"`, want: "StepA"},
 		{who: "ClientA", collection: schema.Goals, filter: `title ~ "boodschappen"`, want: "GoalA"},
 
 		// PocketBase applies the list rules of joined records, so filters
@@ -132,13 +131,12 @@ func TestFilterGuard(t *testing.T) {
 // cannot create a client with the coordinator's id and log in as them.
 func TestAuthIDsAreUniqueAcrossPeople(t *testing.T) {
 	t.Parallel()
-	app, w := servertest.NewWorldApp(t)
-	f := MustFixture(t, app, w)
+	app, f := newFixtureApp(t)
 	srv := servertest.Serve(t, app)
 	before, seq := mustDBState(t, app), feedSeq(t, app)
 
-	raw, _ := json.Marshal(map[string]any{"id": w.Coord.Id, "username": "carla", "name": "Carla",
-		"password": "wachtwoord123", "passwordConfirm": "wachtwoord123", "team": w.TeamA.Id})
+	raw, _ := json.Marshal(map[string]any{"id": f.Coord.Id, "username": "carla", "name": "Carla",
+		"password": "wachtwoord123", "passwordConfirm": "wachtwoord123", "team": f.TeamA.Id})
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/collections/clients/records", bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,16 @@
 package schema_test
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/servertest"
@@ -106,6 +109,47 @@ func MustFixture(tb testing.TB, app core.App, w *servertest.World) *fixture {
 		}
 	}
 	return f
+}
+
+// The fixture is built once per test binary and copied for every test and
+// scenario (its saves cost as much as copying the data dir).
+var fixtureTemplate struct {
+	once sync.Once
+	dir  string
+	f    *fixture
+	err  error
+}
+
+// newUncleanedFixtureApp returns a fresh app holding the fixture, for
+// tests.ApiScenario factories, and the fixture: its ids and tokens are
+// valid in the app (its records belong to the closed template app; read
+// current values from the app).
+func newUncleanedFixtureApp(tb testing.TB) (*tests.TestApp, *fixture) {
+	tb.Helper()
+	fixtureTemplate.once.Do(func() {
+		// MustFixture fails with tb.Fatalf, which ends this goroutine inside Do.
+		fixtureTemplate.err = errors.New("building the fixture template failed (see the first test that asked for it)")
+		app, w := servertest.NewUncleanedWorldApp(tb)
+		f := MustFixture(tb, app, w)
+		dir := app.DataDir()
+		if err := app.ResetBootstrapState(); err != nil {
+			fixtureTemplate.err = err
+			return
+		}
+		fixtureTemplate.dir, fixtureTemplate.f, fixtureTemplate.err = dir, f, nil
+	})
+	if fixtureTemplate.err != nil {
+		tb.Fatalf("fixture template: %v", fixtureTemplate.err)
+	}
+	return servertest.NewUncleanedAppFrom(tb, fixtureTemplate.dir), fixtureTemplate.f
+}
+
+// newFixtureApp is newUncleanedFixtureApp, cleaned up when the test ends.
+func newFixtureApp(tb testing.TB) (*tests.TestApp, *fixture) {
+	tb.Helper()
+	app, f := newUncleanedFixtureApp(tb)
+	tb.Cleanup(app.Cleanup)
+	return app, f
 }
 
 // fixtureID makes a valid, stable record id from a fixture name.

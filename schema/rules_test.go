@@ -79,8 +79,7 @@ func mustMatrix(t *testing.T, f *fixture) {
 // of them share one app, over real HTTP.
 func TestRulesRead(t *testing.T) {
 	t.Parallel()
-	app, w := servertest.NewWorldApp(t)
-	f := MustFixture(t, app, w)
+	app, f := newFixtureApp(t)
 	mustMatrix(t, f)
 	srv := servertest.Serve(t, app)
 
@@ -164,8 +163,7 @@ func get(tb testing.TB, base, token, path string) (int, []byte) {
 // change-feed position.
 func TestRulesWrite(t *testing.T) {
 	t.Parallel()
-	app, w := servertest.NewWorldApp(t)
-	f := MustFixture(t, app, w) // names and ids; every scenario gets its own copy
+	_, f := newFixtureApp(t) // names, ids and tokens; every scenario gets its own copy
 	mustMatrix(t, f)
 
 	rules := schema.Rules()
@@ -261,8 +259,7 @@ func (w write) scenario(f *fixture) *tests.ApiScenario {
 	var before dbState
 	var seq int64
 	s.TestAppFactory = func(tb testing.TB) *tests.TestApp {
-		app, world := servertest.NewUncleanedWorldApp(tb)
-		MustFixture(tb, app, world)
+		app, _ := newUncleanedFixtureApp(tb)
 		before, seq = mustDBState(tb, app), feedSeq(tb, app)
 		return app
 	}

@@ -60,6 +60,21 @@ func NewUncleanedWorldApp(tb testing.TB) (*tests.TestApp, *World) {
 	if err != nil {
 		tb.Fatalf("world template: %v", err)
 	}
+	app := NewUncleanedAppFrom(tb, dir)
+	w, err := reloadWorld(app, template)
+	if err != nil {
+		app.Cleanup()
+		tb.Fatalf("reload world: %v", err)
+	}
+	return app, w
+}
+
+// NewUncleanedAppFrom returns a test app (everything registered) on a copy
+// of dir, a data dir a test built and closed (app.ResetBootstrapState) as
+// its own template: for fixtures beyond the World that many scenarios
+// need fresh. The caller cleans it up.
+func NewUncleanedAppFrom(tb testing.TB, dir string) *tests.TestApp {
+	tb.Helper()
 	app, err := tests.NewTestApp(dir)
 	if err != nil {
 		tb.Fatalf("new test app: %v", err)
@@ -68,12 +83,7 @@ func NewUncleanedWorldApp(tb testing.TB) (*tests.TestApp, *World) {
 		app.Cleanup()
 		tb.Fatalf("register: %v", err)
 	}
-	w, err := reloadWorld(app, template)
-	if err != nil {
-		app.Cleanup()
-		tb.Fatalf("reload world: %v", err)
-	}
-	return app, w
+	return app
 }
 
 // reloadWorld reads every record of the template World from app, so the
