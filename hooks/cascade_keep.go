@@ -5,6 +5,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/schema"
@@ -76,6 +77,14 @@ func keepCascaded(tx core.App, r *core.Record, deleter writer) error {
 	if err != nil {
 		return err
 	}
+	scope := schema.ScopeFromBuckets(buckets)
+	// A cascade from deleting a client takes their own data with it (plan,
+	// network, the observations they logged): keeping it here would undo
+	// the deletion, and the conflict's clients relation could not point at
+	// a client already gone anyway (its save failed, and with it the delete).
+	if gone, err := clientGone(tx, scope.Clients); err != nil || gone {
+		return err
+	}
 	col, err := tx.FindCachedCollectionByNameOrId(schema.SyncConflicts)
 	if err != nil {
 		return err
@@ -90,9 +99,26 @@ func keepCascaded(tx core.App, r *core.Record, deleter writer) error {
 	c.Set("kept_by", deleter.author)
 	c.Set("kept_at", time.Now().UTC())
 	c.Set("reason", "cascade_deleted")
-	schema.SetConflictScope(c, schema.ScopeFromBuckets(buckets))
+	schema.SetConflictScope(c, scope)
 	if err := tx.Save(c); err != nil {
 		return fmt.Errorf("keep cascade-deleted %s/%s: %w", r.Collection().Name, r.Id, err)
 	}
 	return nil
+}
+
+// clientGone reports whether any of the clients no longer exists (deleted
+// earlier in this transaction).
+func clientGone(tx core.App, clients []string) (bool, error) {
+	if len(clients) == 0 {
+		return false, nil
+	}
+	ids := make([]any, len(clients))
+	for i, c := range clients {
+		ids[i] = c
+	}
+	var n int
+	if err := tx.DB().Select("count(*)").From(schema.Clients).Where(dbx.In("id", ids...)).Row(&n); err != nil {
+		return false, fmt.Errorf("clients of a cascade-deleted record: %w", err)
+	}
+	return n < len(clients), nil
 }
