@@ -45,7 +45,7 @@ type mergePlan struct {
 // version, nothing changed. Otherwise a field whose base value the device
 // sent changed if the stored value differs from it; a field without a base
 // value counts as changed.
-func planMerge(r *core.Record, author string, m Mutation, data map[string]any) (*mergePlan, error) {
+func planMerge(r *core.Record, author, device string, m Mutation, data map[string]any) (*mergePlan, error) {
 	plan := &mergePlan{apply: map[string]any{}}
 	current := int64(r.GetInt(schema.FieldVersion))
 	var baseVersion int64
@@ -68,7 +68,14 @@ func planMerge(r *core.Record, author string, m Mutation, data map[string]any) (
 			plan.apply[field] = data[field]
 			continue
 		}
-		holder, at := authorship.Of(field)
+		entry := authorship.Entry(field)
+		holder, at := entry[0], entry[1]
+		if holder == author && entry[2] != "" && entry[2] == device {
+			// This device wrote the current value itself: its edit follows
+			// its own earlier one, even if it has not pulled since.
+			plan.apply[field] = data[field]
+			continue
+		}
 		clientHolds := schema.ClientWins[r.Collection().Name] && schema.IsClientAuthor(holder) && !schema.IsClientAuthor(author)
 		if clientHolds {
 			plan.lost = append(plan.lost, lostValue{field: field, kept: have, keptBy: holder, keptAt: at, lost: want, lostBy: author, reason: "same_field"})

@@ -124,7 +124,7 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 	} else if !ok {
 		return MutationResult{}, denied(tx, r, dev.Person)
 	}
-	plan, err := planMerge(r, dev.PersonKey(), m, data)
+	plan, err := planMerge(r, dev.PersonKey(), dev.ID, m, data)
 	if err != nil {
 		return MutationResult{}, err
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"maps"
 )
 
 // Result is one push result.
@@ -50,6 +51,11 @@ func (c *Client) Push(ctx context.Context) error {
 				c.Rejected = append(c.Rejected, Rejection{Mutation: m, Error: r.Error})
 			case r.Status == "conflict":
 				c.Conflicts++
+				if r.Record != nil {
+					c.store.Put(m.Collection, m.ID, r.Record)
+				}
+			case r.Status == "applied":
+				c.applied(m, r)
 			}
 		}
 		c.queue = append(rest, c.queue[n:]...)
@@ -58,4 +64,27 @@ func (c *Client) Push(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// applied folds an accepted mutation into the store, as the server now
+// has it, so the next edit's base is what the device last wrote (not what
+// it last pulled). The full record follows with the next pull.
+func (c *Client) applied(m Mutation, r Result) {
+	switch m.Op {
+	case "delete":
+		c.store.Delete(m.Collection, m.ID)
+	case "create", "update":
+		rec := c.store.Get(m.Collection, m.ID)
+		if rec == nil {
+			if m.Op == "update" {
+				return
+			}
+			rec = Record{"id": m.ID}
+		} else {
+			rec = maps.Clone(rec)
+		}
+		maps.Copy(rec, m.Data)
+		rec["version"] = float64(r.Version)
+		c.store.Put(m.Collection, m.ID, rec)
+	}
 }
