@@ -20,6 +20,17 @@ import (
 // blobsPath is where the local store's presigned URLs point.
 const blobsPath = SyncPrefix + "/blobs"
 
+// OpenStore opens the app's photo storage as the server does, for tools
+// and tests that look at stored bytes.
+func OpenStore(ctx context.Context, app core.App, cfg *Config) (storage.Store, error) {
+	secret, err := fieldsync.New(app, fieldsync.Config{}).Key("storage")
+	if err != nil {
+		return nil, err
+	}
+	st, _, err := openStore(ctx, app, cfg, secret)
+	return st, err
+}
+
 // openStore opens the configured photo storage. It runs when the server
 // starts serving, so a wrong S3 endpoint, key or bucket stops the start
 // with a message saying which; other commands (migrate, superuser) never
@@ -56,11 +67,17 @@ func openStore(ctx context.Context, app core.App, cfg *Config, secret []byte) (s
 // storage, the upload/download endpoint its presigned URLs point at.
 func (api *syncAPI) mountMedia(se *core.ServeEvent, g *echo.Group, local *storage.Local) {
 	g.POST("/media", api.announce)
-	// COMPLETE_ROUTE
+	g.POST("/media/:id/complete", api.complete)
 	g.GET("/media/:id/content", api.content)
 	if local != nil {
-		se.Router.Any(blobsPath+"/{path...}", apis.WrapStdHandler(local.Handler())).
-			Bind(apis.BodyLimit(api.svc.Config().Media.MaxBytes + 1<<20))
+		// The store's handler enforces each ticket's size while it streams
+		// to disk; PocketBase's body limit and rereadable copy stay out of
+		// the way (see rawBody).
+		h := local.Handler()
+		se.Router.Any(blobsPath+"/{path...}", func(e *core.RequestEvent) error {
+			h.ServeHTTP(e.Response, rawBody(e.Request))
+			return nil
+		}).Unbind(apis.DefaultBodyLimitMiddlewareId)
 	}
 }
 
@@ -79,6 +96,18 @@ func (api *syncAPI) announce(c echo.Context) error {
 	}
 	if t.Upload != nil && api.rewriteOrigin {
 		t.Upload.URL = withOrigin(t.Upload.URL, c)
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+func (api *syncAPI) complete(c echo.Context) error {
+	dev, err := api.device(c)
+	if err != nil {
+		return err
+	}
+	t, err := api.svc.Complete(c.Request().Context(), dev, c.Param("id"))
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, t)
 }

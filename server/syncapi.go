@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -86,10 +87,22 @@ func limitBody(max int64) *hook.Handler[*core.RequestEvent] {
 					WithData(map[string]any{"max_bytes": fieldsync.MaxPushBytes})
 				return re.JSON(e.Status, e)
 			}
-			re.Request.Body = http.MaxBytesReader(re.Response, re.Request.Body, max)
+			re.Request.Body = http.MaxBytesReader(re.Response, rawBody(re.Request).Body, max)
 			return re.Next()
 		},
 	}
+}
+
+// rawBody gives a handler the request body as the client sends it.
+// PocketBase's router wraps every body in a RereadableReadCloser, which
+// copies what is read (to memory, then a temp file) and rewinds at EOF so
+// it can be read again: a push would be held twice and an upload read
+// past its end would start over. Our handlers read each body once.
+func rawBody(r *http.Request) *http.Request {
+	if rr, ok := r.Body.(*router.RereadableReadCloser); ok {
+		r.Body = rr.ReadCloser
+	}
+	return r
 }
 
 // pbAuth is the person of a PocketBase auth token, if any.
