@@ -344,3 +344,19 @@ func mustDelete(t *testing.T, app *tests.TestApp, id string) {
 }
 
 func randomSuffix() string { return strings.ToLower(rand.Text()[:10]) }
+
+// rest calls the PocketBase REST API as person and expects success.
+func (p *phone) rest(t *testing.T, method, path string, person *core.Record) {
+	t.Helper()
+	req, _ := http.NewRequest(method, p.base+path, nil)
+	req.Header.Set("Authorization", servertest.Token(t, person))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, raw)
+	}
+}
