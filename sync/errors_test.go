@@ -229,6 +229,16 @@ func mutation(id, collection, recordID, op string, data map[string]any) map[stri
 	return m
 }
 
+// otherMAC changes the first character of a cursor's MAC.
+func otherMAC(cursor string) string {
+	body, mac, _ := strings.Cut(cursor, ".")
+	c := byte('A')
+	if mac != "" && mac[0] == 'A' {
+		c = 'B'
+	}
+	return body + "." + string(c) + mac[min(1, len(mac)):]
+}
+
 // withBase sets the version the device last saw.
 func withBase(m map[string]any, version int) map[string]any {
 	m["base_version"] = version
@@ -265,7 +275,7 @@ func TestErrorInvalidRequest(t *testing.T) {
 		{"push: mutation_id a number", "POST", "/api/sync/v1/push", bega, `{"mutations":[{"mutation_id":"ok-1"},{"mutation_id":2}]}`, "mutations.1.mutation_id"},
 		{"push: body not gzip", "POST", "/api/sync/v1/push", bega, "not gzip at all", ""},
 		{"pull: cursor does not parse", "GET", "/api/sync/v1/pull?cursor=garbage", bega, nil, "cursor"},
-		{"pull: cursor with a bad MAC", "GET", "/api/sync/v1/pull?cursor=" + cursorA[:len(cursorA)-2] + "AA", bega, nil, "cursor"},
+		{"pull: cursor with a bad MAC", "GET", "/api/sync/v1/pull?cursor=" + otherMAC(cursorA), bega, nil, "cursor"},
 		{"pull: cursor of another device", "GET", "/api/sync/v1/pull?cursor=" + cursorA, begaOther, nil, "cursor"},
 		{"pull: cursor of another person", "GET", "/api/sync/v1/pull?cursor=" + cursorA, begb, nil, "cursor"},
 		{"pull: limit=abc", "GET", "/api/sync/v1/pull?limit=abc", bega, nil, "limit"},
