@@ -109,9 +109,20 @@ func (s *Service) cleanUpload(ctx context.Context, r *core.Record) (key, ctype s
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if _, err := photo.Clean(tmp, in); err != nil {
-		return "", "", Errorf(CodeInvalidRequest, "The photo could not be read: %v.", err).
+	s.cleaning <- struct{}{} // a rotation decodes the whole picture: bound how many run at once
+	res, err := photo.Clean(tmp, in)
+	<-s.cleaning
+	switch {
+	case errors.Is(err, photo.ErrUnsupported):
+		return "", "", unsupportedType("bytes of another type")
+	case errors.Is(err, photo.ErrTooLarge):
+		return "", "", Errorf(CodePayloadTooLarge, "A photo may be at most %d bytes or %d pixels.", photo.MaxSize, photo.MaxPixels).
+			WithData(map[string]any{"max_bytes": photo.MaxSize})
+	case errors.Is(err, photo.ErrMalformed):
+		return "", "", Errorf(CodeInvalidRequest, "The photo is damaged and could not be read as %s.", ctype).
 			WithData(map[string]any{"upload": "not a readable " + ctype})
+	case err != nil:
+		return "", "", fmt.Errorf("clean photo: %w", err)
 	}
 	if _, err := io.Copy(io.Discard, in); err != nil { // hash what the cleaner did not need
 		return "", "", fmt.Errorf("read upload: %w", err)
@@ -120,10 +131,7 @@ func (s *Service) cleanUpload(ctx context.Context, r *core.Record) (key, ctype s
 		return "", "", Errorf(CodeInvalidRequest, "The upload does not match the announced SHA-256.").
 			WithData(map[string]any{"sha256": "does not match the upload"})
 	}
-	size, err := tmp.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return "", "", err
-	}
+	size := res.Size
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return "", "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"runtime"
 	gosync "sync"
 	"time"
 
@@ -40,6 +41,8 @@ type Service struct {
 	secret     []byte
 	secretErr  error
 
+	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
+
 	seenMu gosync.Mutex
 	seen   map[string]time.Time // device/column -> last stamp written
 }
@@ -71,7 +74,7 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.Media.PendingTTL <= 0 {
 		cfg.Media.PendingTTL = 24 * time.Hour
 	}
-	return &Service{app: app, cfg: cfg, seen: map[string]time.Time{}}
+	return &Service{app: app, cfg: cfg, seen: map[string]time.Time{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it
