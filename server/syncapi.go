@@ -82,12 +82,18 @@ func limitBody(max int64) *hook.Handler[*core.RequestEvent] {
 		Id:       apis.DefaultBodyLimitMiddlewareId,
 		Priority: apis.DefaultBodyLimitMiddlewarePriority,
 		Func: func(re *core.RequestEvent) error {
+			raw := rawBody(re.Request).Body
+			// net/http must find its own body when the answer goes out:
+			// behind a wrapper it takes a body left unread (a refusal) for
+			// consumed and parses the rest as the next request on the
+			// connection. With its own it sees that and closes.
+			defer func() { re.Request.Body = raw }()
 			if re.Request.ContentLength > max {
 				e := fieldsync.Errorf(fieldsync.CodePayloadTooLarge, "A request body may be at most %d bytes.", fieldsync.MaxPushBytes).
 					WithData(map[string]any{"max_bytes": fieldsync.MaxPushBytes})
 				return re.JSON(e.Status, e)
 			}
-			re.Request.Body = http.MaxBytesReader(re.Response, rawBody(re.Request).Body, max)
+			re.Request.Body = http.MaxBytesReader(re.Response, raw, max)
 			return re.Next()
 		},
 	}

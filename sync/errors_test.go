@@ -384,6 +384,8 @@ func TestErrorPayloadTooLarge(t *testing.T) {
 	}{
 		{"501 mutations", map[string]any{"mutations": many}, nil, "max_mutations"},
 		{"8 MiB and a byte", big(fieldsync.MaxPushBytes + 1), nil, "max_bytes"},
+		// Refused unread; the client's next request on its connection
+		// (the next case) must not meet the rest of this body.
 		{"12 MiB", big(12 << 20), nil, ""},
 		{"gzip inflating past 8 MiB", gzipped(t, big(20<<20)), []string{"Content-Encoding", "gzip"}, "max_bytes"},
 	}
