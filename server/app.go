@@ -15,6 +15,7 @@ import (
 	"github.com/samenspel/samenspel/hooks"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
 	"github.com/samenspel/samenspel/server/demo"
+	"github.com/samenspel/samenspel/server/invite"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -60,6 +61,9 @@ func Register(app core.App, cfg *Config) error {
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 	})
 	svc.RegisterMediaHooks(app)
+	if err := invite.Register(app, cfg.PublicURL); err != nil {
+		return fmt.Errorf("register invites: %w", err)
+	}
 	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",

@@ -1,0 +1,133 @@
+package invite
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	fieldsync "github.com/samenspel/samenspel/sync"
+)
+
+// Defaults of Config.
+const (
+	DefaultTTL         = 7 * 24 * time.Hour
+	DefaultMaxAttempts = 10
+)
+
+// Config tunes invites. Zero values take the defaults.
+type Config struct {
+	// PublicURL is the base of invite links; empty means the origin of the
+	// request that made the invite.
+	PublicURL   string
+	TTL         time.Duration // how long a code stays valid
+	MaxAttempts int           // refused tries with one code before it is locked
+}
+
+// Service makes and accepts invites and serves the client's own view. It
+// is safe for concurrent use.
+type Service struct {
+	app  core.App
+	cfg  Config
+	keys *fieldsync.Service // derives the signing key from the server secret
+	now  atomic.Pointer[func() time.Time]
+}
+
+// storeKey is where Register keeps the Service in the app's store, so
+// tests can reach the one serving their app.
+const storeKey = "samenspel.invite"
+
+// New returns a Service for app. The app's migrations must have run
+// before the first request (the invites collection and the server secret
+// live in the database).
+func New(app core.App, cfg Config) *Service {
+	if cfg.TTL <= 0 {
+		cfg.TTL = DefaultTTL
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	s := &Service{app: app, cfg: cfg, keys: fieldsync.New(app, fieldsync.Config{})}
+	clock := time.Now
+	s.now.Store(&clock)
+	return s
+}
+
+// Register mounts the invite API, the client's own API and the pages
+// /invite/ and /me/ when app serves. publicURL is the base of invite
+// links ("" for the origin of each request). It returns no error today;
+// the signature leaves room for configuration that can be wrong.
+func Register(app core.App, publicURL string) error {
+	s := New(app, Config{PublicURL: publicURL})
+	app.Store().Set(storeKey, s)
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "samenspelInvites",
+		Func: func(se *core.ServeEvent) error {
+			if err := s.mount(se); err != nil {
+				return err
+			}
+			return se.Next()
+		},
+	})
+	return nil
+}
+
+// mount adds the routes to the server's router.
+func (s *Service) mount(se *core.ServeEvent) error {
+	r := se.Router
+	r.POST("/api/invites/v1", handle(s.create))
+	code := r.Group("/api/invites/v1/{code}").BindFunc(redactCode)
+	code.GET("", handle(s.info))
+	code.POST("/accept", handle(s.accept))
+	code.GET("/qr.svg", handle(s.qr))
+
+	me := r.Group("/api/me/v1").BindFunc(noStore)
+	me.GET("/overview", handle(s.overview))
+	me.GET("/export", handle(s.export))
+
+	return mountPages(r)
+}
+
+func (s *Service) clock() time.Time { return (*s.now.Load())() }
+
+// redactCode takes the invite code out of the request's URL before it is
+// logged: PocketBase's request log writes the URL of every request, and a
+// valid code in a log is a way into someone's account. The handlers read
+// the code from the route's path value, which stays.
+func redactCode(e *core.RequestEvent) error {
+	if c := e.Request.PathValue("code"); c != "" {
+		u := *e.Request.URL
+		u.Path = strings.Replace(u.Path, c, "{code}", 1)
+		u.RawPath = ""
+		e.Request.URL = &u
+	}
+	e.Response.Header().Set("Cache-Control", "no-store")
+	e.Response.Header().Set("Referrer-Policy", "no-referrer")
+	return e.Next()
+}
+
+// noStore keeps personal data out of shared caches and the browser's
+// back-forward cache on a shared phone.
+func noStore(e *core.RequestEvent) error {
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.Next()
+}
+
+// origin is the base URL for links: the configured public URL, or how the
+// caller reached us.
+func (s *Service) origin(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	} else if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
