@@ -124,7 +124,7 @@ func (api *syncAPI) device(c echo.Context) (*fieldsync.Device, error) {
 	if !ok || token == "" {
 		return nil, fieldsync.Errorf(fieldsync.CodeUnauthorized, "Send the device token as Authorization: Bearer <token>.")
 	}
-	version := 0
+	version := -1 // header absent: the device's registered version counts
 	if v := c.Request().Header.Get("X-Schema-Version"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {

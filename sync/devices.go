@@ -138,7 +138,8 @@ func (s *Service) Revoke(auth *core.Record, deviceID string) error {
 
 // Authenticate checks a device token and the state behind it on every
 // request: the device exists, is not revoked and still belongs to the
-// token's person, who exists and is not disabled.
+// token's person, who exists and is not disabled. schemaVersion is the
+// request's X-Schema-Version, or -1 when absent.
 func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error) {
 	claims, err := s.parseDeviceToken(token)
 	if err != nil {
@@ -149,8 +150,9 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 		OwnerCol  string         `db:"owner_collection"`
 		Owner     string         `db:"owner"`
 		RevokedAt sql.NullString `db:"revoked_at"`
+		Schema    int            `db:"schema_version"`
 	}
-	err = s.app.DB().Select("id", "owner_collection", "owner", "revoked_at").From(schema.SyncDevices).
+	err = s.app.DB().Select("id", "owner_collection", "owner", "revoked_at", "schema_version").From(schema.SyncDevices).
 		Where(dbx.HashExp{"device_id": claims.Device}).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(CodeUnauthorized, "This device is not registered.")
@@ -174,7 +176,10 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 	if person.GetBool(schema.FieldDisabled) {
 		return nil, Errorf(CodeUnauthorized, "This account is disabled.")
 	}
-	if schemaVersion > 0 && schemaVersion < s.cfg.MinSchemaVersion {
+	if schemaVersion < 0 {
+		schemaVersion = row.Schema // no X-Schema-Version: the version it registered with
+	}
+	if schemaVersion < s.cfg.MinSchemaVersion {
 		return nil, upgradeRequired(schemaVersion, s.cfg.MinSchemaVersion)
 	}
 	return &Device{ID: claims.Device, RecordID: row.ID, Person: person, Principal: schema.PrincipalOf(person), SchemaVersion: schemaVersion}, nil

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"testing"
@@ -250,9 +251,34 @@ func TestErrorUpgradeRequired(t *testing.T) {
 			body = c.body
 		}
 		mustError(t, s.do(c.method, c.path, auth, body, "X-Schema-Version", "1"), fieldsync.CodeUpgradeRequired)
+		mustError(t, s.do(c.method, c.path, auth, body, "X-Schema-Version", "0"), fieldsync.CodeUpgradeRequired)
 		if r := s.do(c.method, c.path, auth, body, "X-Schema-Version", "2"); r.status != http.StatusOK {
 			t.Fatalf("%s %s with version 2: %d %s", c.method, c.path, r.status, r.body)
 		}
+	}
+}
+
+// TestErrorUpgradeWithoutHeader: a device that sends no X-Schema-Version
+// is judged by the version it registered with, also after the minimum was
+// raised.
+func TestErrorUpgradeWithoutHeader(t *testing.T) {
+	t.Parallel()
+	app := servertest.NewApp(t, server.DefaultConfig())
+	w := servertest.NewWorld(t, app)
+	old := fieldsync.New(app, fieldsync.Config{MinSchemaVersion: 1})
+	v := 1
+	reg, err := old.Register(w.BegA, fieldsync.RegisterRequest{DeviceID: "v1-phone", SchemaVersion: &v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Authenticate(reg.Token, -1); err != nil {
+		t.Fatalf("minimum 1, registered 1, no header: %v", err)
+	}
+	raised := fieldsync.New(app, fieldsync.Config{MinSchemaVersion: 2})
+	_, err = raised.Authenticate(reg.Token, -1)
+	var pe *fieldsync.Error
+	if !errors.As(err, &pe) || pe.Code != fieldsync.CodeUpgradeRequired {
+		t.Fatalf("minimum raised to 2, registered 1, no header: %v, want upgrade_required", err)
 	}
 }
 
