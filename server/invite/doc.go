@@ -36,6 +36,12 @@
 //
 // A refused request changes nothing but the attempt counter.
 //
+// An invite for a client who already has an account sets a new password
+// when accepted: that is how a client who forgot theirs gets back in. It
+// also ends their other sessions (PocketBase renews the token key with
+// the password). Who made each invite and when it was used stay on the
+// invite record, for coordinators to see.
+//
 // The client's own view (right of access) lives here too:
 // GET /api/me/v1/overview feeds the page at /me/ (their goals with steps,
 // their network, the safaris they joined with the observations on them,

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -41,7 +42,8 @@ type AcceptResponse struct {
 	Record *core.Record `json:"record"`
 }
 
-// Password limits of PocketBase's password field (bcrypt reads 72 bytes).
+// Password limits of PocketBase's password field: at least 8 characters,
+// at most 71 bytes (bcrypt reads 72).
 const (
 	minPassword = 8
 	maxPassword = 71
@@ -196,13 +198,13 @@ func (s *Service) accept(e *core.RequestEvent) error {
 // username to set ("" to keep theirs).
 func (s *Service) checkAccept(app core.App, client *core.Record, req *AcceptRequest) (string, validation.Errors) {
 	errs := validation.Errors{}
-	switch n := len(req.Password); {
-	case n == 0:
+	switch {
+	case req.Password == "":
 		errs["password"] = validation.NewError("validation_required", "Choose a password.")
-	case n < minPassword:
+	case utf8.RuneCountInString(req.Password) < minPassword:
 		errs["password"] = validation.NewError("validation_min_text_constraint", "A password has at least 8 characters.")
-	case n > maxPassword:
-		errs["password"] = validation.NewError("validation_max_text_constraint", "A password has at most 71 characters.")
+	case len(req.Password) > maxPassword:
+		errs["password"] = validation.NewError("validation_max_text_constraint", "A password has at most 71 bytes (fewer characters with accents).")
 	}
 	if req.PasswordConfirm != req.Password {
 		errs["password_confirm"] = validation.NewError("validation_values_mismatch", "The two passwords are not the same.")

@@ -172,6 +172,7 @@ func TestAcceptValidation(t *testing.T) {
 		field string
 	}{
 		{"short password", map[string]any{"password": "kort", "password_confirm": "kort", "username": "mo"}, "password"},
+		{"seven characters in more bytes", map[string]any{"password": "ééééééé", "password_confirm": "ééééééé", "username": "mo"}, "password"},
 		{"long password", map[string]any{"password": strings.Repeat("x", 72), "password_confirm": strings.Repeat("x", 72), "username": "mo"}, "password"},
 		{"no password", map[string]any{"username": "mo"}, "password"},
 		{"confirm differs", map[string]any{"password": newPassword, "password_confirm": newPassword + "!", "username": "mo"}, "password_confirm"},
