@@ -175,9 +175,13 @@ func validateGoal(app core.App, r *core.Record) validation.Errors {
 }
 
 // validateContact: phone and e-mail of a third party only with the client's
-// consent. Withdrawing consent erases them.
+// consent. Withdrawing consent erases them. A dormant contact turned active
+// is stamped revived_at (contact_revived.go).
 func validateContact(app core.App, r *core.Record) validation.Errors {
 	if errs := immutable(r, schema.FieldClient); errs != nil {
+		return errs
+	}
+	if errs := reviveContact(r); errs != nil {
 		return errs
 	}
 	if r.GetBool(schema.FieldInvolveConsent) {

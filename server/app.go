@@ -16,6 +16,7 @@ import (
 	_ "github.com/samenspel/samenspel/schema" // the migrations
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/invite"
+	"github.com/samenspel/samenspel/server/review"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -63,6 +64,9 @@ func Register(app core.App, cfg *Config) error {
 	svc.RegisterMediaHooks(app)
 	if err := invite.Register(app, cfg.PublicURL); err != nil {
 		return fmt.Errorf("register invites: %w", err)
+	}
+	if err := review.Register(app); err != nil {
+		return fmt.Errorf("register review api: %w", err)
 	}
 	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
