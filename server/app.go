@@ -17,6 +17,7 @@ import (
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/invite"
 	"github.com/samenspel/samenspel/server/review"
+	"github.com/samenspel/samenspel/server/web"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -67,6 +68,9 @@ func Register(app core.App, cfg *Config) error {
 	}
 	if err := review.Register(app); err != nil {
 		return fmt.Errorf("register review api: %w", err)
+	}
+	if err := web.Register(app); err != nil {
+		return fmt.Errorf("register review page: %w", err)
 	}
 	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{

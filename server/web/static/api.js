@@ -1,0 +1,93 @@
+// Talking to the server: the PocketBase login kept in sessionStorage (gone
+// when the tab closes), JSON requests with it, and filter quoting.
+
+const TOKEN = 'samenspel.review.token';
+const PERSON = 'samenspel.review.person';
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN) || ''; },
+  get person() {
+    try { return JSON.parse(sessionStorage.getItem(PERSON) || 'null'); } catch { return null; }
+  },
+  save(token, person) {
+    sessionStorage.setItem(TOKEN, token);
+    sessionStorage.setItem(PERSON, JSON.stringify(person));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN);
+    sessionStorage.removeItem(PERSON);
+  },
+};
+
+// request sends a JSON request with the login, and returns the decoded
+// body. It throws ApiError with the status and the server's message.
+export async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (session.token) headers.Authorization = session.token;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'De server is niet bereikbaar. Controleer je verbinding.');
+  }
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const msg = (data && typeof data.message === 'string' && data.message) || `Fout ${res.status}`;
+    throw new ApiError(res.status, msg);
+  }
+  return data;
+}
+
+export async function login(identity, password) {
+  const data = await request('POST', '/api/collections/users/auth-with-password', { identity, password });
+  session.save(data.token, data.record);
+  return data.record;
+}
+
+// refresh renews the token of a kept login, or throws (401) if it expired.
+export async function refresh() {
+  const data = await request('POST', '/api/collections/users/auth-refresh');
+  session.save(data.token, data.record);
+  return data.record;
+}
+
+// list returns one page of a collection's records as the rules allow.
+export function list(collection, params) {
+  const q = new URLSearchParams(params);
+  return request('GET', `/api/collections/${encodeURIComponent(collection)}/records?${q}`);
+}
+
+// quote makes a string literal for a PocketBase filter.
+export function quote(s) {
+  return '"' + String(s).replaceAll('\\', '\\\\').replaceAll('"', '\\"') + '"';
+}
+
+// anyOf is "(field = a || field = b ...)", or a filter that matches
+// nothing when there are no values.
+export function anyOf(field, values) {
+  if (!values.length) return 'id = ""';
+  return '(' + values.map((v) => `${field} = ${quote(v)}`).join(' || ') + ')';
+}
+
+// photo fetches a stored photo with the login and returns a blob: URL.
+export async function photo(id) {
+  const res = await fetch(`/api/sync/v1/media/${encodeURIComponent(id)}/content`, {
+    headers: { Authorization: session.token },
+  });
+  if (!res.ok) throw new ApiError(res.status, `Foto ${res.status}`);
+  const blob = await res.blob();
+  if (!blob.type.startsWith('image/')) throw new ApiError(415, 'Geen foto');
+  return URL.createObjectURL(blob);
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// Path is where the review page lives.
+const Path = "/review/"
+
+// CSP is the Content-Security-Policy of every response under Path. The
+// page's code is in files of this origin; it fetches only this origin's
+// APIs and shows photos as blob: URLs it made from them.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; " +
+	"connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+//go:embed static
+var files embed.FS
+
+// Register mounts the review page when the app serves. It fails only if
+// the embedded files are missing, which is a build error.
+func Register(app core.App) error {
+	site, err := fs.Sub(files, "static")
+	if err != nil {
+		return fmt.Errorf("review page files: %w", err)
+	}
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "samenspelReviewPage",
+		Func: func(se *core.ServeEvent) error {
+			mount(se, site)
+			return se.Next()
+		},
+	})
+	return nil
+}
+
+func mount(se *core.ServeEvent, site fs.FS) {
+	se.Router.GET("/review", func(e *core.RequestEvent) error {
+		return e.Redirect(http.StatusMovedPermanently, Path)
+	})
+	se.Router.GET(Path+"{path...}", apis.Static(site, false)).BindFunc(pageHeaders)
+}
+
+// pageHeaders sets the security headers of the page. no-cache: a phone
+// that kept an old review.js would talk to a newer API in an old way.
+func pageHeaders(e *core.RequestEvent) error {
+	h := e.Response.Header()
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cache-Control", "no-cache")
+	return e.Next()
+}
