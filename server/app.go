@@ -69,7 +69,7 @@ func Register(app core.App, cfg *Config) error {
 	if err := review.Register(app); err != nil {
 		return fmt.Errorf("register review api: %w", err)
 	}
-	if err := web.Register(app); err != nil {
+	if err := web.Register(app, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register review page: %w", err)
 	}
 	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)

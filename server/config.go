@@ -303,3 +303,21 @@ func plural(n int, one, many string) string {
 func DefaultConfig() *Config {
 	return Flags(pflag.NewFlagSet("defaults", pflag.ContinueOnError))
 }
+
+// PhotoOrigins are the origins from which browsers load stored photos: none
+// for local storage (the server serves them), the bucket's for S3 (photos
+// are shown from presigned URLs).
+func (s StorageConfig) PhotoOrigins() []string {
+	if s.Kind != "s3" {
+		return nil
+	}
+	scheme := "http://"
+	if s.TLS {
+		scheme = "https://"
+	}
+	host := s.Endpoint
+	if !s.PathStyle {
+		host = s.Bucket + "." + s.Endpoint
+	}
+	return []string{scheme + host}
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -129,6 +130,11 @@ func (api *syncAPI) content(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")
 	if m.Redirect != "" {
+		// A browser page cannot send its login along a redirect to another
+		// origin; it asks for JSON and puts the URL in an <img>.
+		if strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
+			return c.JSON(http.StatusOK, map[string]string{"url": m.Redirect})
+		}
 		return c.Redirect(http.StatusFound, m.Redirect)
 	}
 	defer m.Body.Close()

@@ -81,6 +81,25 @@ func runPhotoEndToEnd(t *testing.T, cfg *server.Config) {
 	served := begA.content(id, 200)
 	assertClean(t, served)
 	assertUpright(t, served)
+	if cfg.Storage.Kind == "s3" {
+		// A browser page asks for JSON and shows the presigned URL.
+		var link struct {
+			URL string `json:"url"`
+		}
+		begA.mustJSONAccept("GET", "/api/sync/v1/media/"+id+"/content", "application/json", 200, &link)
+		res, err := http.Get(link.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viaLink, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !bytes.Equal(viaLink, served) {
+			t.Fatalf("presigned link gave %d bytes (status %d), want the served photo", len(viaLink), res.StatusCode)
+		}
+		if got := cfg.Storage.PhotoOrigins(); len(got) != 1 || !strings.HasPrefix(link.URL, got[0]+"/") {
+			t.Fatalf("photo origins %v do not cover %s", got, link.URL)
+		}
+	}
 
 	// Who may see it: the team and its adviser; not team B, not a client
 	// who did not take part in the safari. No existence leak: 404.
@@ -176,6 +195,26 @@ func (p *phone) mustJSON(method, path string, body any, want int, out any) {
 		if err := json.Unmarshal(raw, out); err != nil {
 			p.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
 		}
+	}
+}
+
+// mustJSONAccept is a GET with an Accept header, decoding JSON.
+func (p *phone) mustJSONAccept(method, path, accept string, want int, out any) {
+	p.t.Helper()
+	req, _ := http.NewRequest(method, p.base+path, nil)
+	req.Header.Set("Authorization", p.token)
+	req.Header.Set("Accept", accept)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		p.t.Fatalf("%s %s: status %d, want %d: %s", method, path, res.StatusCode, want, raw)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		p.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
 	}
 }
 

@@ -81,12 +81,19 @@ export function anyOf(field, values) {
   return '(' + values.map((v) => `${field} = ${quote(v)}`).join(' || ') + ')';
 }
 
-// photo fetches a stored photo with the login and returns a blob: URL.
+// photo fetches a stored photo with the login and returns a URL to show:
+// a blob: URL of the bytes (local storage), or the short-lived presigned
+// URL the server answers with when photos live in S3.
 export async function photo(id) {
   const res = await fetch(`/api/sync/v1/media/${encodeURIComponent(id)}/content`, {
-    headers: { Authorization: session.token },
+    headers: { Authorization: session.token, Accept: 'application/json, image/*' },
   });
   if (!res.ok) throw new ApiError(res.status, `Foto ${res.status}`);
+  if ((res.headers.get('Content-Type') || '').startsWith('application/json')) {
+    const { url } = await res.json();
+    if (typeof url !== 'string' || !url) throw new ApiError(502, 'Geen foto');
+    return url;
+  }
   const blob = await res.blob();
   if (!blob.type.startsWith('image/')) throw new ApiError(415, 'Geen foto');
   return URL.createObjectURL(blob);
