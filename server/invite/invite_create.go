@@ -70,6 +70,20 @@ func (s *Service) create(e *core.RequestEvent) error {
 	if client.GetBool(schema.FieldDisabled) {
 		return fail(CodeAccountDisabled, "This client's account is disabled; enable it before inviting.")
 	}
+	// Accepting an invite sets the password. Once a client has set their
+	// own, a new invite would let whoever makes it take over the account
+	// (and agree to goals in the client's name): only a coordinator may
+	// then reset it, and the invite says who did.
+	if auth.GetString(schema.FieldRole) == schema.RoleBegeleider {
+		var used int
+		if err := e.App.DB().NewQuery("SELECT count(*) FROM invites WHERE client = {:c} AND used_at != ''").
+			Bind(dbx.Params{"c": client.Id}).Row(&used); err != nil {
+			return err
+		}
+		if used > 0 {
+			return fail(fieldsync.CodeForbidden, "This client already chose their own password. Ask a coordinator to send a new invite if they lost it.")
+		}
+	}
 
 	now := s.clock().UTC()
 	expires := now.Add(s.cfg.TTL).Truncate(time.Millisecond) // as the database keeps it
