@@ -86,7 +86,7 @@ func runPhotoEndToEnd(t *testing.T, cfg *server.Config) {
 		var link struct {
 			URL string `json:"url"`
 		}
-		begA.mustJSONAccept("GET", "/api/sync/v1/media/"+id+"/content", "application/json", 200, &link)
+		begA.mustJSONAccept("GET", "/api/sync/v1/media/"+id+"/content", nil, "application/json", 200, &link)
 		res, err := http.Get(link.URL)
 		if err != nil {
 			t.Fatal(err)
@@ -174,6 +174,13 @@ func newPhone(t *testing.T, base string, person *core.Record, deviceID string) *
 
 func (p *phone) mustJSON(method, path string, body any, want int, out any) {
 	p.t.Helper()
+	p.mustJSONAccept(method, path, body, "", want, out)
+}
+
+// mustJSONAccept sends a request with an Accept header ("" for none) and
+// decodes the JSON answer into out (if not nil).
+func (p *phone) mustJSONAccept(method, path string, body any, accept string, want int, out any) {
+	p.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -182,6 +189,9 @@ func (p *phone) mustJSON(method, path string, body any, want int, out any) {
 	req, _ := http.NewRequest(method, p.base+path, rd)
 	req.Header.Set("Authorization", p.token)
 	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		p.t.Fatal(err)
@@ -195,26 +205,6 @@ func (p *phone) mustJSON(method, path string, body any, want int, out any) {
 		if err := json.Unmarshal(raw, out); err != nil {
 			p.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
 		}
-	}
-}
-
-// mustJSONAccept is a GET with an Accept header, decoding JSON.
-func (p *phone) mustJSONAccept(method, path, accept string, want int, out any) {
-	p.t.Helper()
-	req, _ := http.NewRequest(method, p.base+path, nil)
-	req.Header.Set("Authorization", p.token)
-	req.Header.Set("Accept", accept)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		p.t.Fatalf("%s %s: status %d, want %d: %s", method, path, res.StatusCode, want, raw)
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		p.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
 	}
 }
 

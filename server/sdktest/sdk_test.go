@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +22,7 @@ import (
 // World (and a superuser), lists every collection of ours, and compares each
 // list with the collection's ListRule evaluated in Go for that person.
 func TestSDKSeesWhatRulesAllow(t *testing.T) {
-	node := mustNodeModules(t)
+	node := servertest.NodeModules(t, ".", "pocketbase")
 
 	app := servertest.NewApp(t, nil)
 	w := servertest.NewWorld(t, app)
@@ -248,48 +246,4 @@ func mustRunListAll(tb testing.TB, node string, args []string) map[string]map[st
 		tb.Fatalf("listall.mjs output: %v\n%s", err, stdout.String())
 	}
 	return seen
-}
-
-// mustNodeModules finds node and npm and installs the SDK from
-// package-lock.json with `npm ci` unless node_modules already holds the
-// pinned version. It returns the path of node.
-func mustNodeModules(tb testing.TB) string {
-	tb.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		tb.Fatalf("this test needs Node.js (node and npm on PATH) to run the PocketBase JS SDK: %v; on Debian: apt-get install nodejs npm", err)
-	}
-	var pkg struct{ Dependencies map[string]string }
-	mustReadJSON(tb, "package.json", &pkg)
-	want := pkg.Dependencies["pocketbase"]
-	var installed struct{ Version string }
-	if b, err := os.ReadFile(filepath.Join("node_modules", "pocketbase", "package.json")); err == nil {
-		_ = json.Unmarshal(b, &installed)
-	}
-	if installed.Version == want {
-		return node
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		tb.Fatalf("this test needs npm on PATH to install the PocketBase JS SDK: %v; on Debian: apt-get install npm", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--prefer-offline")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		tb.Fatalf("npm ci in server/sdktest: %v\n%s", err, out)
-	}
-	return node
-}
-
-func mustReadJSON(tb testing.TB, path string, v any) {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read %s: %v", path, err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		tb.Fatalf("parse %s: %v", path, err)
-	}
 }

@@ -36,7 +36,7 @@ import (
 // leaves a note through the form; here we check the notes in the database.
 func TestReviewPageInBrowser(t *testing.T) {
 	chromium := mustChromium(t)
-	node := mustNodeModules(t)
+	node := servertest.NodeModules(t, "e2e", "playwright-core")
 
 	app := servertest.NewApp(t, nil)
 	sum, err := demo.Fill(app, io.Discard, 11)
@@ -371,50 +371,6 @@ func mustChromium(tb testing.TB) string {
 		tb.Fatalf("apt-get installed chromium but %s is missing: %v", path, err)
 	}
 	return path
-}
-
-// mustNodeModules finds node and installs playwright-core from
-// e2e/package-lock.json with `npm ci` unless node_modules already holds
-// the pinned version. It returns the path of node.
-func mustNodeModules(tb testing.TB) string {
-	tb.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		tb.Fatalf("this test needs Node.js (node and npm on PATH) to drive Chromium with playwright-core: %v; on Debian: apt-get install nodejs npm", err)
-	}
-	var pkg struct{ Dependencies map[string]string }
-	mustReadJSON(tb, filepath.Join("e2e", "package.json"), &pkg)
-	want := pkg.Dependencies["playwright-core"]
-	var installed struct{ Version string }
-	if b, err := os.ReadFile(filepath.Join("e2e", "node_modules", "playwright-core", "package.json")); err == nil {
-		_ = json.Unmarshal(b, &installed)
-	}
-	if installed.Version == want {
-		return node
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		tb.Fatalf("this test needs npm on PATH to install playwright-core: %v; on Debian: apt-get install npm", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--prefer-offline")
-	cmd.Dir = "e2e"
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("npm ci in server/web/e2e: %v\n%s", err, out)
-	}
-	return node
-}
-
-func mustReadJSON(tb testing.TB, path string, v any) {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read %s: %v", path, err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		tb.Fatalf("parse %s: %v", path, err)
-	}
 }
 
 // repoRoot is the directory of go.mod above the test's directory.
