@@ -30,26 +30,21 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 	buf.WriteString(`{"changes":[`)
 	n := 0
 	for _, r := range p.rows {
-		k := recordKey{r.Collection, r.RecordID}
+		rec, ok := records[recordKey{r.Collection, r.RecordID}]
+		if r.Op == 0 && !ok {
+			continue // cannot happen in one snapshot; never send a half change
+		}
 		if n > 0 {
 			buf.WriteByte(',')
 		}
+		n++
 		if r.Op == 1 {
 			fmt.Fprintf(&buf, `{"collection":%q,"id":%q,"op":"delete"}`, r.Collection, r.RecordID)
-			n++
 			continue
-		}
-		rec, ok := records[k]
-		if !ok {
-			if n > 0 {
-				buf.Truncate(buf.Len() - 1)
-			}
-			continue // cannot happen in one snapshot; never send a half change
 		}
 		fmt.Fprintf(&buf, `{"collection":%q,"id":%q,"op":"upsert","version":%d,"record":`, r.Collection, r.RecordID, rec.version)
 		buf.Write(rec.json)
 		buf.WriteByte('}')
-		n++
 	}
 	cur, err := encodeCursor(p.cursor, key)
 	if err != nil {
