@@ -28,7 +28,7 @@ import (
 func TestConvergence(t *testing.T) {
 	seeds := envInt("SAMENSPEL_PROPERTY_SEEDS", 4)
 	if os.Getenv("CI") != "" && os.Getenv("SAMENSPEL_PROPERTY_SEEDS") == "" {
-		seeds = 30
+		seeds = 60
 	}
 	first := envInt("SAMENSPEL_PROPERTY_SEED0", 1)
 	for seed := first; seed < first+seeds; seed++ {
