@@ -3,6 +3,7 @@ package sync_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -184,6 +185,10 @@ func (s *crashServer) storedAmong(ids []string) []string {
 	return found
 }
 
+// answerDelay is how long a push's answer takes to reach the phone after
+// the server sent it; a kill in that window loses the answer.
+const answerDelay = 20 * time.Millisecond
+
 // pushTap sits under every device's HTTP client and watches pushes: which
 // are in flight, and which mutations were in a push that failed in
 // transport, by server generation (one per start).
@@ -230,6 +235,17 @@ func (p *pushTap) RoundTrip(req *http.Request) (*http.Response, error) {
 		answer, err = io.ReadAll(res.Body)
 		res.Body.Close()
 		res.Body = io.NopCloser(bytes.NewReader(answer))
+		// A phone's link is slow: the answer takes a while to arrive.
+		time.Sleep(answerDelay)
+		if err == nil && p.gen.Load() != gen {
+			// The server died while this push was in flight. Its answer
+			// may have made it onto the wire, but on a phone's link it is
+			// as likely lost: treat it so. A push commits all its
+			// mutations at once, in well under a millisecond before it
+			// answers, so only this makes "committed, never answered"
+			// happen often enough to test the replay.
+			err = errors.New("answer lost: the server died while the push was in flight")
+		}
 	}
 	if err != nil && gen >= 0 {
 		p.mu.Lock()

@@ -33,6 +33,13 @@ func (s *Service) RegisterMediaHooks(app core.App) {
 }
 
 func (s *Service) removeObjects(app core.App, r *core.Record) {
+	// PocketBase reports a delete as done when its transaction commits,
+	// even if a savepoint inside it (a rejected push mutation) undid it:
+	// look before removing bytes.
+	var still int
+	if err := app.DB().NewQuery("SELECT count(*) FROM media WHERE id = {:id}").Bind(dbx.Params{"id": r.Id}).Row(&still); err != nil || still > 0 {
+		return
+	}
 	ctx := context.Background()
 	store := s.cfg.Media.Store
 	if err := store.Delete(ctx, uploadKey(r.Id)); err != nil {

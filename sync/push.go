@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -113,103 +114,136 @@ func decodePush(raw []byte) ([]Mutation, error) {
 	return out, nil
 }
 
-// Push applies mutations in order, each in its own transaction together
-// with its stored result, so a replay after a crash between commit and
-// answer finds the result. A mutation that fails does not stop the rest.
+// Push applies mutations in order. The whole push is one transaction and
+// each mutation a savepoint inside it: a mutation that fails is rolled back
+// to its savepoint (and kept as a rejection) without stopping the rest,
+// and the results are stored in the same transaction as the writes, so a
+// replay after a crash between commit and answer finds them (and a crash
+// before the commit leaves nothing to find: the device pushes again).
 func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushResponse, error) {
 	muts, err := decodePush(raw)
 	if err != nil {
 		return nil, err
 	}
-	res := &PushResponse{Results: make([]MutationResult, 0, len(muts))}
-	for _, m := range muts {
-		r, err := s.pushOne(ctx, dev, m)
-		if err != nil {
-			return nil, fmt.Errorf("mutation %s: %w", m.MutationID, err)
+	res := &PushResponse{Results: make([]MutationResult, len(muts))}
+	err = s.app.RunInTransaction(func(tx core.App) error {
+		ids := make([]string, len(muts))
+		for i, m := range muts {
+			ids[i] = m.MutationID
 		}
-		res.Results = append(res.Results, r)
+		stored, err := storedResults(tx, dev.ID, ids)
+		if err != nil {
+			return err
+		}
+		memo := newRuleMemo()
+		var fresh []storedMutation
+		for i, m := range muts {
+			if r, ok := stored[m.MutationID]; ok {
+				res.Results[i] = r // a replay, or the same id twice in one push
+				continue
+			}
+			r, err := s.applyInSavepoint(tx, dev, m, memo)
+			if err != nil {
+				return fmt.Errorf("mutation %s: %w", m.MutationID, err)
+			}
+			res.Results[i] = r
+			stored[m.MutationID] = r
+			fresh = append(fresh, storedMutation{m, r})
+		}
+		return storeResults(tx, dev, fresh)
+	})
+	if err != nil {
+		return nil, err
 	}
 	s.markSeen(dev, "last_push_at")
 	return res, nil
 }
 
-// errRollback rolls back a mutation's transaction without failing the push.
-var errRollback = errors.New("rollback")
-
-// pushOne applies one mutation, or returns its stored result.
-func (s *Service) pushOne(ctx context.Context, dev *Device, m Mutation) (MutationResult, error) {
-	var result MutationResult
-	replayed := false
-	err := s.app.RunInTransaction(func(tx core.App) error {
-		stored, err := storedResult(tx, dev.ID, m.MutationID)
-		if err != nil {
-			return err
-		}
-		if stored != nil {
-			result, replayed = *stored, true
-			return nil
-		}
-		result, err = s.apply(tx, dev, m)
-		var pe *Error
-		if errors.As(err, &pe) {
-			result = MutationResult{Status: StatusRejected, Error: pe}
-			return errRollback // whatever the failed write touched goes
-		}
-		if err != nil {
-			return err
-		}
-		result.MutationID = m.MutationID
-		return storeResult(tx, dev, m, result)
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
+// applyInSavepoint applies one mutation. A rejection rolls back whatever
+// the mutation wrote and keeps the mutation with its payload instead.
+func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, memo *ruleMemo) (MutationResult, error) {
+	if err := exec(tx, "SAVEPOINT mutation"); err != nil {
+		return MutationResult{}, err
 	}
-	if err != nil || replayed || result.Status != StatusRejected {
-		return result, err
-	}
-	// Keep the rejection, and its payload, in a transaction of its own.
-	result.MutationID = m.MutationID
-	err = s.app.RunInTransaction(func(tx core.App) error {
-		if stored, err := storedResult(tx, dev.ID, m.MutationID); err != nil || stored != nil {
-			return err
+	r, err := s.apply(tx, dev, m, memo)
+	var pe *Error
+	if errors.As(err, &pe) {
+		if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
+			return MutationResult{}, err
 		}
-		if err := storeResult(tx, dev, m, result); err != nil {
-			return err
-		}
-		return keepRejection(tx, dev, m, result.Error)
-	})
-	return result, err
-}
-
-func storedResult(tx core.App, device, mutationID string) (*MutationResult, error) {
-	var raw string
-	err := tx.DB().NewQuery("SELECT result FROM sync_mutations WHERE device = {:d} AND mutation_id = {:m}").
-		Bind(dbx.Params{"d": device, "m": mutationID}).Row(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		memo.reset() // the rolled-back writes may have been seen by a cached rule
+		r, err = MutationResult{Status: StatusRejected, Error: pe}, keepRejection(tx, dev, m, pe)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read stored result: %w", err)
+		return MutationResult{}, err
 	}
-	var r MutationResult
-	if err := json.Unmarshal([]byte(raw), &r); err != nil {
-		return nil, fmt.Errorf("decode stored result: %w", err)
-	}
-	return &r, nil
-}
-
-func storeResult(tx core.App, dev *Device, m Mutation, r MutationResult) error {
 	if r.Status != StatusRejected {
-		r.Record = nil // the state at the time is not worth keeping; version is
+		memo.wrote(m)
 	}
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return err
+	r.MutationID = m.MutationID
+	return r, exec(tx, "RELEASE mutation")
+}
+
+func exec(tx core.App, sql string) error {
+	_, err := tx.DB().NewQuery(sql).Execute()
+	return err
+}
+
+// storedMutation is a mutation with its result, to be stored.
+type storedMutation struct {
+	m Mutation
+	r MutationResult
+}
+
+// storedResults reads the stored results of the given mutation ids of a
+// device, in one query.
+func storedResults(tx core.App, device string, ids []string) (map[string]MutationResult, error) {
+	var rows []struct {
+		ID     string `db:"mutation_id"`
+		Result string `db:"result"`
 	}
-	_, err = tx.DB().NewQuery("INSERT INTO sync_mutations (device, mutation_id, result, at) VALUES ({:d}, {:m}, {:r}, {:at})").
-		Bind(dbx.Params{"d": dev.ID, "m": m.MutationID, "r": string(raw), "at": time.Now().Unix()}).Execute()
+	err := tx.DB().NewQuery("SELECT mutation_id, result FROM sync_mutations WHERE device = {:d} AND mutation_id IN (SELECT value FROM json_each({:ids}))").
+		Bind(dbx.Params{"d": device, "ids": mustJSON(ids)}).All(&rows)
 	if err != nil {
-		return fmt.Errorf("store result: %w", err)
+		return nil, fmt.Errorf("read stored results: %w", err)
+	}
+	out := make(map[string]MutationResult, len(rows))
+	for _, row := range rows {
+		var r MutationResult
+		if err := json.Unmarshal([]byte(row.Result), &r); err != nil {
+			return nil, fmt.Errorf("decode stored result: %w", err)
+		}
+		out[row.ID] = r
+	}
+	return out, nil
+}
+
+// storeResults stores results in few statements (one per 100).
+func storeResults(tx core.App, dev *Device, list []storedMutation) error {
+	at := time.Now().Unix()
+	for len(list) > 0 {
+		n := min(len(list), 100)
+		params := dbx.Params{"d": dev.ID, "at": at}
+		values := make([]string, n)
+		for i, sm := range list[:n] {
+			r := sm.r
+			if r.Status != StatusRejected {
+				r.Record = nil // the state at the time is not worth keeping; version is
+			}
+			raw, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			params[fmt.Sprintf("m%d", i)] = sm.m.MutationID
+			params[fmt.Sprintf("r%d", i)] = string(raw)
+			values[i] = fmt.Sprintf("({:d}, {:m%d}, {:r%d}, {:at})", i, i)
+		}
+		_, err := tx.DB().NewQuery("INSERT INTO sync_mutations (device, mutation_id, result, at) VALUES " + strings.Join(values, ", ")).
+			Bind(params).Execute()
+		if err != nil {
+			return fmt.Errorf("store results: %w", err)
+		}
+		list = list[n:]
 	}
 	return nil
 }

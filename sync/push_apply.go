@@ -14,7 +14,7 @@ import (
 
 // apply judges and applies one mutation inside tx. A *Error result means
 // rejected (nothing written); any other error is internal.
-func (s *Service) apply(tx core.App, dev *Device, m Mutation) (MutationResult, error) {
+func (s *Service) apply(tx core.App, dev *Device, m Mutation, memo *ruleMemo) (MutationResult, error) {
 	if m.invalid != nil {
 		return MutationResult{}, m.invalid
 	}
@@ -36,7 +36,7 @@ func (s *Service) apply(tx core.App, dev *Device, m Mutation) (MutationResult, e
 	}
 	switch m.Op {
 	case "create":
-		return s.applyCreate(tx, dev, col, m)
+		return s.applyCreate(tx, dev, col, m, memo)
 	case "update":
 		return s.applyUpdate(tx, dev, col, m)
 	case "delete":
@@ -78,7 +78,7 @@ func writableData(col *core.Collection, data map[string]any) (map[string]any, er
 	return out, nil
 }
 
-func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m Mutation) (MutationResult, error) {
+func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m Mutation, memo *ruleMemo) (MutationResult, error) {
 	data, err := writableData(col, m.Data)
 	if err != nil {
 		return MutationResult{}, err
@@ -95,7 +95,7 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 	if col.IsAuth() {
 		r.SetRandomPassword() // clients log in after an invite sets their own password
 	}
-	ok, err := canCreate(tx, r, requestInfo(dev.Person, "POST", data))
+	ok, err := memo.canCreate(tx, r, requestInfo(dev.Person, "POST", data))
 	if err != nil {
 		return MutationResult{}, err
 	}
