@@ -6,10 +6,14 @@ import (
 	"github.com/samenspel/samenspel/server"
 )
 
-// TestPushRuleMemo: a push remembers create-rule answers, and forgets
-// them when it writes what the rule reads. A step for a goal that does not
+// TestPushRuleMemo: a push remembers create-rule answers, yet every answer
+// is what the rule says at that moment. A step for a goal that does not
 // exist yet is refused; once the same push created the goal, the same
-// step is allowed. A step for another team's goal stays refused.
+// step is allowed. A step for another team's goal stays refused. (A
+// refusal rolls its mutation back and clears the memo; the memo also
+// forgets answers that read a collection the push writes, which no single
+// person's push can turn from allowed to refused, since people only move
+// records within their own scope.)
 func TestPushRuleMemo(t *testing.T) {
 	t.Parallel()
 	s := newSyncServer(t, server.DefaultConfig())
