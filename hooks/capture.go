@@ -28,7 +28,7 @@ func captureSave(e *core.RecordEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return feedSave(tx, e.Record.Collection().Name, e.Record.Id, isNew)
+		return feedSave(tx, e.Record, isNew)
 	})
 	e.App = original
 	return err

@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -45,8 +46,17 @@ func liveBuckets(tx core.App, collection, id string) ([]string, error) {
 
 // feedSave records that a record was created or its content changed: every
 // bucket of its scope gets the new seq, buckets it left get a delete. If
-// its scope changed, the records whose scope follows it move too.
-func feedSave(tx core.App, collection, id string, isNew bool) error {
+// its scope changed, the records whose scope follows it move too. An
+// update that cannot change the scope (see schema.ScopeFields) just moves
+// the record's rows forward, in one statement.
+func feedSave(tx core.App, r *core.Record, isNew bool) error {
+	collection, id := r.Collection().Name, r.Id
+	if !isNew && !scopeMayChange(r) {
+		moved, err := touchFeed(tx, collection, id)
+		if err != nil || moved {
+			return err
+		}
+	}
 	scope, err := schema.ScopeOf(tx.DB(), collection, id)
 	if err != nil {
 		return err
@@ -69,6 +79,33 @@ func feedSave(tx core.App, collection, id string, isNew bool) error {
 		return nil
 	}
 	return cascadeScope(tx, collection, id)
+}
+
+// scopeMayChange reports whether an update touched a field its scope is
+// computed from.
+func scopeMayChange(r *core.Record) bool {
+	for _, f := range schema.ScopeFields[r.Collection().Name] {
+		if !reflect.DeepEqual(r.Original().Get(f), r.Get(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+// touchFeed gives every live row of a record a new seq. It reports false
+// when the record has no live rows (then the caller writes them).
+func touchFeed(tx core.App, collection, id string) (bool, error) {
+	seq, err := nextSeq(tx)
+	if err != nil {
+		return false, err
+	}
+	res, err := tx.DB().NewQuery("UPDATE sync_feed SET seq = {:seq}, at = {:at} WHERE collection = {:c} AND record_id = {:id} AND op = 0").
+		Bind(dbx.Params{"seq": seq, "at": time.Now().Unix(), "c": collection, "id": id}).Execute()
+	if err != nil {
+		return false, fmt.Errorf("feed %s/%s: %w", collection, id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // feedDelete turns every live bucket row of the record into a tombstone.

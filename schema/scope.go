@@ -130,6 +130,17 @@ var scopeQueries = map[string]string{
 	SyncConflicts: `SELECT team, clients, audience, members FROM sync_conflicts WHERE id = {:id}`,
 }
 
+// ScopeFields lists, per collection, the fields whose change can change a
+// record's scope (the columns scopeQueries read from the record itself).
+// An update that changes none of them leaves the record in its buckets:
+// the relations that tie a record to its parent are immutable.
+var ScopeFields = map[string][]string{
+	Clients:       {FieldTeam},
+	Safaris:       {FieldTeam, FieldClients},
+	Feedback:      {FieldTeam},
+	SyncConflicts: {FieldTeam, FieldClients, FieldAudience, FieldMembers},
+}
+
 // ErrNoScope is returned by ScopeOf for a record that does not exist (or
 // whose parent chain is broken).
 var ErrNoScope = errors.New("record has no scope")
