@@ -17,6 +17,7 @@ import (
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/invite"
 	"github.com/samenspel/samenspel/server/review"
+	"github.com/samenspel/samenspel/server/sqlitecache"
 	"github.com/samenspel/samenspel/server/web"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -26,7 +27,7 @@ import (
 // are the command line without the program name, environ the environment.
 func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	env := envMap(environ)
-	pbConfig := pocketbase.Config{}
+	pbConfig := pocketbase.Config{DBConnect: sqlitecache.Connect}
 	if dir := env[EnvDataDir]; dir != "" && !hasFlag(args, "dir") {
 		pbConfig.DefaultDataDir = dir
 	}

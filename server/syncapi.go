@@ -179,11 +179,11 @@ func (api *syncAPI) pull(c echo.Context) error {
 		}
 		req.Limit = n
 	}
-	var body strings.Builder
-	if err := api.svc.Pull(c.Request().Context(), dev, req, &body); err != nil {
+	body, err := api.svc.PullPage(c.Request().Context(), dev, req)
+	if err != nil {
 		return err
 	}
-	return writeJSONBytes(c, []byte(body.String()))
+	return writeJSONBytes(c, body)
 }
 
 func (api *syncAPI) push(c echo.Context) error {
@@ -211,6 +211,7 @@ func writeJSONBytes(c echo.Context, body []byte) error {
 	w := c.Response()
 	w.Header().Set("Content-Type", "application/json")
 	if !strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") || len(body) < 1024 {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(http.StatusOK)
 		_, err := w.Write(body)
 		return err

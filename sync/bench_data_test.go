@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samenspel/samenspel/server/sqlitecache"
+
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -290,7 +292,7 @@ func newBenchEnv(tb testing.TB, d *benchData) *benchEnv {
 	if err != nil {
 		tb.Fatalf("copy data: %v", err)
 	}
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
 	tb.Cleanup(func() {
 		app.ResetBootstrapState()
 		os.RemoveAll(dir)

@@ -38,8 +38,18 @@ type page struct {
 // consistent snapshot. Errors are protocol errors (invalid_request for a bad
 // cursor, cursor_expired) or internal; nothing is written to w on error.
 func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.Writer) error {
+	out, err := s.PullPage(ctx, dev, req)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// PullPage is Pull returning the page's bytes.
+func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest) ([]byte, error) {
 	if req.Limit < 0 {
-		return Errorf(CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
+		return nil, Errorf(CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
 	}
 	limit := req.Limit
 	if limit == 0 {
@@ -48,11 +58,11 @@ func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.W
 	limit = min(limit, MaxPullLimit)
 	key, err := s.key("cursor")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	db, ok := s.app.ConcurrentDB().(*dbx.DB)
 	if !ok {
-		return fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
+		return nil, fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
 	}
 	var out []byte
 	err = db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
@@ -64,11 +74,10 @@ func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.W
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.markSeen(dev, "last_pull_at")
-	_, err = w.Write(out)
-	return err
+	return out, nil
 }
 
 // readPage works out which feed rows the page holds and the next cursor.

@@ -26,7 +26,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 	}
 
 	var buf bytes.Buffer
-	buf.Grow(64 + len(p.rows)*400)
+	buf.Grow(256 + len(p.rows)*recordSizeHint)
 	buf.WriteString(`{"changes":[`)
 	n := 0
 	for _, r := range p.rows {
@@ -59,6 +59,10 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 	buf.WriteString("}")
 	return buf.Bytes(), nil
 }
+
+// recordSizeHint is the bytes a change takes on the wire, about: sizing the
+// page buffer once avoids growing (and copying) it record by record.
+const recordSizeHint = 700
 
 type renderedRecord struct {
 	version int64

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/samenspel/samenspel/server"
+	"github.com/samenspel/samenspel/server/sqlitecache"
 )
 
 var template struct {
@@ -29,7 +30,7 @@ func templateDir() (string, error) {
 			template.err = err
 			return
 		}
-		app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
+		app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
 		if err := app.Bootstrap(); err != nil {
 			template.err = err
 			return
@@ -61,7 +62,7 @@ func NewUncleanedApp(tb testing.TB, cfg *server.Config) *tests.TestApp {
 	if err != nil {
 		tb.Fatalf("template data dir: %v", err)
 	}
-	app, err := tests.NewTestApp(dir)
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
 	if err != nil {
 		tb.Fatalf("new test app: %v", err)
 	}

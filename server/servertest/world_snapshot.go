@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/samenspel/samenspel/server"
+	"github.com/samenspel/samenspel/server/sqlitecache"
 )
 
 // Building the World hashes a password for every person (bcrypt), which
@@ -75,7 +76,7 @@ func NewUncleanedWorldApp(tb testing.TB) (*tests.TestApp, *World) {
 // need fresh. The caller cleans it up.
 func NewUncleanedAppFrom(tb testing.TB, dir string) *tests.TestApp {
 	tb.Helper()
-	app, err := tests.NewTestApp(dir)
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
 	if err != nil {
 		tb.Fatalf("new test app: %v", err)
 	}

@@ -8,11 +8,11 @@ import (
 
 // Change is one entry of a pull page.
 type Change struct {
-	Collection string `json:"collection"`
-	ID         string `json:"id"`
-	Op         string `json:"op"`
-	Version    int64  `json:"version"`
-	Record     Record `json:"record"`
+	Collection string          `json:"collection"`
+	ID         string          `json:"id"`
+	Op         string          `json:"op"`
+	Version    int64           `json:"version"`
+	Record     json.RawMessage `json:"record"`
 }
 
 // Page is a pull response.
@@ -72,7 +72,7 @@ func (c *Client) apply(p *Page) {
 	for _, ch := range p.Changes {
 		switch ch.Op {
 		case "upsert":
-			c.store.Put(ch.Collection, ch.ID, ch.Record)
+			c.store.PutRaw(ch.Collection, ch.ID, ch.Record)
 		case "delete":
 			c.store.Delete(ch.Collection, ch.ID)
 		}

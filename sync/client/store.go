@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 )
@@ -8,23 +9,45 @@ import (
 // Record is a record as the server renders it: field name to JSON value.
 type Record = map[string]any
 
-// Store holds records by collection and id.
+// Store holds records by collection and id, as the JSON the server sent:
+// like an app that keeps records as documents, it decodes one only when it
+// is read. (Decoding 100k records into maps on every pull costs more than
+// the server spends producing them.)
 type Store struct {
-	records map[string]map[string]Record
+	records map[string]map[string]json.RawMessage
 }
 
 // NewStore returns an empty store.
-func NewStore() *Store { return &Store{records: map[string]map[string]Record{}} }
+func NewStore() *Store { return &Store{records: map[string]map[string]json.RawMessage{}} }
 
 // Get returns a record, or nil.
-func (s *Store) Get(collection, id string) Record { return s.records[collection][id] }
+func (s *Store) Get(collection, id string) Record {
+	raw, ok := s.records[collection][id]
+	if !ok {
+		return nil
+	}
+	var r Record
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil
+	}
+	return r
+}
 
 // Put stores a record.
 func (s *Store) Put(collection, id string, r Record) {
-	if s.records[collection] == nil {
-		s.records[collection] = map[string]Record{}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return
 	}
-	s.records[collection][id] = r
+	s.PutRaw(collection, id, raw)
+}
+
+// PutRaw stores a record's JSON as it is.
+func (s *Store) PutRaw(collection, id string, raw json.RawMessage) {
+	if s.records[collection] == nil {
+		s.records[collection] = map[string]json.RawMessage{}
+	}
+	s.records[collection][id] = raw
 }
 
 // Delete removes a record; removing a missing one is a no-op.
@@ -60,9 +83,7 @@ func (s *Store) Len() int {
 func (s *Store) clone() *Store {
 	out := NewStore()
 	for c, rs := range s.records {
-		for id, r := range rs {
-			out.Put(c, id, maps.Clone(r))
-		}
+		out.records[c] = maps.Clone(rs) // raw JSON is never changed in place
 	}
 	return out
 }
@@ -83,6 +104,7 @@ func (c *Client) View() *Store {
 				continue
 			}
 			maps.Copy(r, m.Data)
+			v.Put(m.Collection, m.ID, r)
 		case "delete":
 			v.Delete(m.Collection, m.ID)
 		}
