@@ -2,6 +2,8 @@ package sync
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -39,11 +41,13 @@ func canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error
 	const suffix = "__samenspel_create"
 	params := make(dbx.Params, len(export))
 	selects := make([]string, 0, len(export))
-	for k, v := range export {
-		k = inflector.Columnify(k)
-		p := "__create__" + k
-		params[p] = v
-		selects = append(selects, "{:"+p+"} AS [["+k+"]]")
+	// Columns in a fixed order: the query's text is then the same for every
+	// record of the collection, and the driver reuses its prepared form.
+	for _, k := range slices.Sorted(maps.Keys(export)) {
+		col := inflector.Columnify(k)
+		p := "__create__" + col
+		params[p] = export[k]
+		selects = append(selects, "{:"+p+"} AS [["+col+"]]")
 	}
 	dummy := *c
 	dummy.Id += suffix

@@ -136,6 +136,17 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 			return err
 		}
 		memo := newRuleMemo()
+		if !s.noPrecheck {
+			var todo []Mutation
+			for _, m := range muts {
+				if _, ok := stored[m.MutationID]; !ok {
+					todo = append(todo, m)
+				}
+			}
+			if memo.prechecked, err = s.precheckCreates(tx, dev, todo); err != nil {
+				return err
+			}
+		}
 		var fresh []storedMutation
 		for i, m := range muts {
 			if r, ok := stored[m.MutationID]; ok {

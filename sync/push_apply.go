@@ -95,9 +95,12 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 	if col.IsAuth() {
 		r.SetRandomPassword() // clients log in after an invite sets their own password
 	}
-	ok, err := memo.canCreate(tx, r, requestInfo(dev.Person, "POST", data))
-	if err != nil {
-		return MutationResult{}, err
+	ok := memo.prechecked[m.MutationID]
+	if !ok {
+		var err error
+		if ok, err = memo.canCreate(tx, r, requestInfo(dev.Person, "POST", data)); err != nil {
+			return MutationResult{}, err
+		}
 	}
 	if !ok {
 		return MutationResult{}, Errorf(CodeForbidden, "You may not create this %s.", col.Name)

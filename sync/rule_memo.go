@@ -124,8 +124,9 @@ func (p *rulePlan) follow(app core.App, c *core.Collection, parts []string) {
 
 // ruleMemo remembers create-rule answers within one push.
 type ruleMemo struct {
-	answers map[string]bool
-	byDep   map[string][]string // collection -> keys whose answer read it
+	prechecked map[string]bool // mutation ids precheckCreates allowed
+	answers    map[string]bool
+	byDep      map[string][]string // collection -> keys whose answer read it
 }
 
 func newRuleMemo() *ruleMemo {

@@ -43,6 +43,8 @@ type Service struct {
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
 
+	noPrecheck bool // tests compare pushes with and without precheckCreates
+
 	seenMu gosync.Mutex
 	seen   map[string]time.Time // device/column -> last stamp written
 }

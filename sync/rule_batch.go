@@ -1,0 +1,160 @@
+package sync
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/inflector"
+	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/samenspel/samenspel/schema"
+)
+
+// A push of 500 creates would evaluate the create rule 500 times, and
+// building a rule's SQL costs more than running it. precheckCreates asks
+// once per collection instead: the new records become the rows of one
+// CTE, and the rule, with @request.body.x read as the row's own x (for a
+// create they are the same value), selects the rows it allows.
+//
+// The answer is taken as final only when it is "allowed": a record the
+// rule allows before the push still passes when its turn comes, because a
+// person's own earlier mutations can only move records within their own
+// scope (the rules see to that) and cannot change teams or roles; the one
+// exception, a parent deleted earlier in the push, fails the save's
+// relation check instead (rejected as invalid_request rather than
+// forbidden). Everything else, records whose parent this very push creates
+// first, among them, is checked one by one at its turn, as before.
+
+// bodyRef finds @request.body.x paths; a modifier (":isset") keeps the rule
+// out of the precheck, since a row has no notion of "sent".
+var bodyRef = regexp.MustCompile(`@request\.body\.([A-Za-z0-9_.]+)(:[A-Za-z]+)?`)
+
+// rowRule rewrites a create rule to read the row instead of the body, or
+// returns false when it cannot.
+func rowRule(rule string) (string, bool) {
+	ok := true
+	out := bodyRef.ReplaceAllStringFunc(rule, func(m string) string {
+		sub := bodyRef.FindStringSubmatch(m)
+		if sub[2] != "" {
+			ok = false
+		}
+		return sub[1]
+	})
+	return out, ok
+}
+
+// precheckCreates returns the mutation ids of creates the rules allow,
+// judged together per collection.
+func (s *Service) precheckCreates(tx core.App, dev *Device, muts []Mutation) (map[string]bool, error) {
+	byCollection := map[string][]*core.Record{}
+	ids := map[*core.Record]string{}
+	for _, m := range muts {
+		if m.Op != "create" || !recordIDPattern.MatchString(m.ID) || !schema.IsSynced(m.Collection) {
+			continue
+		}
+		col, err := tx.FindCachedCollectionByNameOrId(m.Collection)
+		if err != nil || col.IsAuth() || col.CreateRule == nil || *col.CreateRule == "" {
+			continue
+		}
+		data, err := writableData(col, m.Data)
+		if err != nil {
+			continue
+		}
+		plan := planOf(tx, col)
+		if !plan.cacheable || !hasAll(data, plan.fields) {
+			continue // judged at its turn
+		}
+		r := core.NewRecord(col)
+		r.Id = m.ID
+		for k, v := range data {
+			r.Set(k, v)
+		}
+		byCollection[m.Collection] = append(byCollection[m.Collection], r)
+		ids[r] = m.MutationID
+	}
+	allowed := map[string]bool{}
+	for _, recs := range byCollection {
+		for len(recs) > 0 {
+			n := min(len(recs), 200)
+			ok, err := allowedRows(tx, dev.Person, recs[:n])
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs[:n] {
+				if ok[r.Id] {
+					allowed[ids[r]] = true
+				}
+			}
+			recs = recs[n:]
+		}
+	}
+	return allowed, nil
+}
+
+func hasAll(data map[string]any, fields []string) bool {
+	for _, f := range fields {
+		if _, ok := data[f]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// allowedRows evaluates the create rule of the records' collection over
+// all of them at once and returns the ids it allows.
+func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[string]bool, error) {
+	c := recs[0].Collection()
+	rule, ok := rowRule(*c.CreateRule)
+	if !ok {
+		return map[string]bool{}, nil
+	}
+	const suffix = "__samenspel_batch"
+	dummy := *c
+	dummy.Id += suffix
+	dummy.Name += suffix
+	params := dbx.Params{}
+	var rows []string
+	var cols []string
+	for i, r := range recs {
+		export, err := r.DBExport(tx)
+		if err != nil {
+			return nil, fmt.Errorf("export for create rule: %w", err)
+		}
+		if cols == nil {
+			cols = slices.Sorted(maps.Keys(export))
+		}
+		selects := make([]string, len(cols))
+		for j, k := range cols {
+			p := fmt.Sprintf("r%d_%d", i, j)
+			params[p] = export[k]
+			selects[j] = "{:" + p + "} AS [[" + inflector.Columnify(k) + "]]"
+		}
+		rows = append(rows, "SELECT "+strings.Join(selects, ","))
+	}
+	q := tx.DB().Select("[[" + dummy.Name + ".id]]").Distinct(true).
+		PreFragment(fmt.Sprintf("WITH {{%s}} AS (%s)", dummy.Name, strings.Join(rows, " UNION ALL "))).
+		From(dummy.Name).AndBind(params)
+	resolver := core.NewRecordFieldResolver(tx, &dummy, requestInfo(person, "POST", map[string]any{}), true)
+	expr, err := search.FilterData(rule).BuildExpr(resolver)
+	if err != nil {
+		return nil, fmt.Errorf("build create rule of %s: %w", c.Name, err)
+	}
+	q.AndWhere(expr)
+	if err := resolver.UpdateQuery(q); err != nil {
+		return nil, fmt.Errorf("create rule of %s: %w", c.Name, err)
+	}
+	var got []string
+	if err := q.Column(&got); err != nil {
+		return nil, fmt.Errorf("create rule of %s: %w", c.Name, err)
+	}
+	out := make(map[string]bool, len(got))
+	for _, id := range got {
+		out[id] = true
+	}
+	return out, nil
+}
