@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -202,43 +203,48 @@ func dropRows(tx *dbx.Tx, bucket string, d [2]int64, limit int) (rows []feedRow,
 
 // bucketRows merges the buckets' feeds in seq order from their positions
 // and returns up to limit rows, and whether more follow. A bucket at
-// position 0 has never been synced: its deletes are skipped.
+// position 0 has never been synced: its deletes are skipped. Each bucket is
+// read in index order by a statement of the same text (the driver reuses
+// it); the merge happens here rather than in a sorting UNION.
 func bucketRows(tx *dbx.Tx, pos map[string]int64, limit int) ([]feedRow, bool, error) {
-	if len(pos) == 0 {
-		return nil, false, nil
-	}
-	params := dbx.Params{"n": limit + 1}
-	var parts []string
-	for i, b := range slices.Sorted(maps.Keys(pos)) {
-		bk, pk := fmt.Sprintf("b%d", i), fmt.Sprintf("p%d", i)
-		params[bk], params[pk] = b, pos[b]
-		cond := ""
-		if pos[b] == 0 {
-			cond = " AND op = 0"
-		}
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT bucket, seq, collection, record_id, op FROM sync_feed
-			WHERE bucket = {:%s} AND seq > {:%s}%s ORDER BY seq LIMIT {:n})`, bk, pk, cond))
-	}
-	q := parts[0]
-	if len(parts) > 1 {
-		q = "SELECT * FROM (" + joinUnion(parts) + ") ORDER BY seq LIMIT {:n}"
-	}
 	var rows []feedRow
-	if err := tx.NewQuery(q).Bind(params).All(&rows); err != nil {
-		return nil, false, fmt.Errorf("read feed: %w", err)
+	for _, b := range slices.Sorted(maps.Keys(pos)) {
+		maxOp := 1 // every row
+		if pos[b] == 0 {
+			maxOp = 0 // upserts only
+		}
+		got, err := readBucket(tx, b, pos[b], maxOp, limit+1)
+		if err != nil {
+			return nil, false, err
+		}
+		rows = append(rows, got...)
 	}
+	slices.SortStableFunc(rows, func(a, b feedRow) int { return cmp.Compare(a.Seq, b.Seq) })
 	if len(rows) > limit {
 		return rows[:limit], true, nil
 	}
 	return rows, false, nil
 }
 
-func joinUnion(parts []string) string {
-	out := parts[0]
-	for _, p := range parts[1:] {
-		out += " UNION ALL " + p
+// readBucket reads up to n rows of one bucket after seq from, with op at
+// most maxOp (0: upserts only).
+func readBucket(tx *dbx.Tx, bucket string, from int64, maxOp, n int) ([]feedRow, error) {
+	rs, err := tx.NewQuery(`SELECT seq, collection, record_id, op FROM sync_feed
+		WHERE bucket = {:b} AND seq > {:p} AND op <= {:op} ORDER BY seq LIMIT {:n}`).
+		Bind(dbx.Params{"b": bucket, "p": from, "op": maxOp, "n": n}).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("read feed: %w", err)
 	}
-	return out
+	defer rs.Close()
+	var out []feedRow
+	for rs.Next() {
+		r := feedRow{Bucket: bucket}
+		if err := rs.Scan(&r.Seq, &r.Collection, &r.RecordID, &r.Op); err != nil {
+			return nil, fmt.Errorf("read feed: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
 }
 
 // advance moves every bucket's position past what this page covered. When

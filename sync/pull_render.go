@@ -39,10 +39,14 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 		}
 		n++
 		if r.Op == 1 {
-			fmt.Fprintf(&buf, `{"collection":%q,"id":%q,"op":"delete"}`, r.Collection, r.RecordID)
+			writeChangeHead(&buf, r.Collection, r.RecordID, "delete")
+			buf.WriteByte('}')
 			continue
 		}
-		fmt.Fprintf(&buf, `{"collection":%q,"id":%q,"op":"upsert","version":%d,"record":`, r.Collection, r.RecordID, rec.version)
+		writeChangeHead(&buf, r.Collection, r.RecordID, "upsert")
+		buf.WriteString(`,"version":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), rec.version, 10))
+		buf.WriteString(`,"record":`)
 		buf.Write(rec.json)
 		buf.WriteByte('}')
 	}
@@ -64,6 +68,18 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 // page buffer once avoids growing (and copying) it record by record.
 const recordSizeHint = 700
 
+// writeChangeHead writes {"collection":..,"id":..,"op":..  (ids and
+// collection names are [a-z0-9_], so they need no escaping).
+func writeChangeHead(buf *bytes.Buffer, collection, id, op string) {
+	buf.WriteString(`{"collection":"`)
+	buf.WriteString(collection)
+	buf.WriteString(`","id":"`)
+	buf.WriteString(id)
+	buf.WriteString(`","op":"`)
+	buf.WriteString(op)
+	buf.WriteByte('"')
+}
+
 type renderedRecord struct {
 	version int64
 	json    []byte
@@ -80,7 +96,9 @@ func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, id
 		return err
 	}
 	rawIDs, _ := json.Marshal(ids)
-	q := tx.NewQuery(fmt.Sprintf("SELECT [[%s.id]], [[%s.version]], %s FROM {{%s}} WHERE [[%s.id]] IN (SELECT value FROM json_each({:ids}))",
+	// Driven by the id list: one primary-key lookup per id, no temporary
+	// index over the list.
+	q := tx.NewQuery(fmt.Sprintf("SELECT [[%s.id]], [[%s.version]], %s FROM json_each({:ids}) AS [[ids]] JOIN {{%s}} ON [[%s.id]] = [[ids.value]]",
 		c.Name, c.Name, expr, c.Name, c.Name)).
 		Bind(dbx.Params{"ids": string(rawIDs), "me": dev.Principal.ID, "manage": manages(dev.Principal)})
 	rows, err := q.Rows()

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -83,7 +84,11 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 	if err != nil {
 		return MutationResult{}, err
 	}
-	if existing, _ := tx.FindRecordById(col, m.ID); existing != nil {
+	var exists int
+	if err := tx.DB().NewQuery("SELECT count(*) FROM {{" + col.Name + "}} WHERE id = {:id}").Bind(dbx.Params{"id": m.ID}).Row(&exists); err != nil {
+		return MutationResult{}, err
+	}
+	if exists > 0 {
 		return MutationResult{}, Errorf(CodeInvalidRequest, "A record with this id already exists.").
 			WithData(map[string]any{"id": "already exists"})
 	}
