@@ -116,8 +116,14 @@ func (c *Client) roundTrip(ctx context.Context, method, path, auth string, paylo
 		}
 		body = zr
 	}
-	raw, err := io.ReadAll(body)
-	return res.StatusCode, raw, err
+	// A page is megabytes: read it into a buffer of its announced size
+	// rather than growing one (and copying) as it arrives.
+	var buf bytes.Buffer
+	if res.ContentLength > 0 && res.Header.Get("Content-Encoding") != "gzip" {
+		buf.Grow(int(res.ContentLength) + 1)
+	}
+	_, err = buf.ReadFrom(body)
+	return res.StatusCode, buf.Bytes(), err
 }
 
 // call sends an authenticated sync request, re-registering once if the
