@@ -21,7 +21,7 @@ func TestCommandEndToEnd(t *testing.T) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go tool on PATH")
+		t.Fatalf("no go tool on PATH: %v", err)
 	}
 	t.Parallel()
 	dir := t.TempDir()

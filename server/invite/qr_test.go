@@ -12,13 +12,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/samenspel/samenspel/server/servertest/apt"
 )
 
 // The encoder is checked three ways: known answers from the standard's
 // worked examples, a reader written here from the standard (format bits,
 // function patterns, zigzag, blocks, Reed-Solomon syndromes, byte mode)
-// that must get every text back, and, where zbarimg is installed, a real
-// decoder reading a rendered image.
+// that must get every text back, and a real decoder (zbarimg) reading a
+// rendered image.
 
 func TestReedSolomonKnownAnswer(t *testing.T) {
 	// "HELLO WORLD" as 1-M (alphanumeric mode): the standard's data
@@ -255,12 +257,9 @@ func maskAt(mask, x, y int) bool {
 }
 
 // TestQRZbar has a real decoder read the code from a rendered image. It
-// needs zbarimg (Debian's zbar-tools) and skips without it.
+// needs zbarimg, from Debian's zbar-tools, which it installs when missing.
 func TestQRZbar(t *testing.T) {
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
-	}
+	zbar := apt.Tool(t, "/usr/bin/zbarimg", "zbar-tools")
 	for _, text := range []string{
 		"https://samenspel.example.nl/invite/#abcdefghijklmno.AAAAAAAAAAAAAAAAAAAAAA",
 		"http://127.0.0.1:41234/invite/#0a1b2c3d4e5f6g7.Zm9vYmFyYmF6cXV4MTIzNA",

@@ -25,6 +25,7 @@ import (
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/servertest"
+	"github.com/samenspel/samenspel/server/servertest/apt"
 	"github.com/samenspel/samenspel/server/web"
 )
 
@@ -35,7 +36,7 @@ import (
 // answer, the photos, that no client name or id reaches the browser, and
 // leaves a note through the form; here we check the notes in the database.
 func TestReviewPageInBrowser(t *testing.T) {
-	chromium := mustChromium(t)
+	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
 
 	app := servertest.NewApp(t, nil)
@@ -332,45 +333,6 @@ func mustRunScript(tb testing.TB, node string, in, out any) {
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
 		tb.Fatalf("review.mjs output: %v\n%s", err, stdout.String())
 	}
-}
-
-// mustChromium returns Debian's Chromium, installing the package with
-// apt-get when it is missing and we are root, so that `go test ./...` and
-// .ci/run work on a fresh machine. If it cannot be had, the test fails in
-// CI (a skipped browser test would pass CI without testing anything) and
-// is skipped elsewhere.
-func mustChromium(tb testing.TB) string {
-	tb.Helper()
-	const path = "/usr/bin/chromium"
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%s is missing and we are not root to install it: apt-get install -y chromium", path)
-		}
-		tb.Skipf("%s is missing and we are not root to install it: apt-get install -y chromium", path)
-	}
-	tb.Logf("installing Chromium with apt-get (once per machine)")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	install := func() ([]byte, error) {
-		cmd := exec.CommandContext(ctx, "apt-get", "install", "-y", "-q", "chromium")
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		return cmd.CombinedOutput()
-	}
-	if out, err := install(); err != nil {
-		if upd, err := exec.CommandContext(ctx, "apt-get", "update", "-q").CombinedOutput(); err != nil {
-			tb.Fatalf("apt-get update: %v\n%s", err, upd)
-		}
-		if out2, err := install(); err != nil {
-			tb.Fatalf("apt-get install chromium: %v\n%s\n%s", err, out, out2)
-		}
-	}
-	if _, err := os.Stat(path); err != nil {
-		tb.Fatalf("apt-get installed chromium but %s is missing: %v", path, err)
-	}
-	return path
 }
 
 // repoRoot is the directory of go.mod above the test's directory.
