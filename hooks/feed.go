@@ -1,11 +1,11 @@
 package hooks
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -122,6 +122,12 @@ func feedDelete(tx core.App, collection, id string) error {
 	return nil
 }
 
+// feedUpsert writes one row per bucket of the JSON list {:b}. (The WHERE
+// is SQLite's way to tell an upsert's ON from a join's.)
+const feedUpsert = "INSERT INTO sync_feed (collection, record_id, bucket, seq, op, at) " +
+	"SELECT {:c}, {:id}, value, {:seq}, {:op}, {:at} FROM json_each({:b}) WHERE true " +
+	"ON CONFLICT (collection, record_id, bucket) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at"
+
 // writeFeed upserts the record into the given buckets at seq and marks it
 // deleted (left) in the exit buckets at the same seq.
 func writeFeed(tx core.App, collection, id string, seq int64, upserts, exits []string) error {
@@ -130,17 +136,15 @@ func writeFeed(tx core.App, collection, id string, seq int64, upserts, exits []s
 		if len(buckets) == 0 {
 			continue
 		}
-		params := dbx.Params{"c": collection, "id": id, "seq": seq, "op": op, "at": at}
-		values := make([]string, len(buckets))
-		for i, b := range buckets {
-			key := fmt.Sprintf("b%d", i)
-			params[key] = b
-			values[i] = "({:c}, {:id}, {:" + key + "}, {:seq}, {:op}, {:at})"
+		// One statement for any number of buckets (a JSON list), so it is
+		// prepared once and stays short: every query pays for dbx's
+		// placeholder expressions in proportion to its length.
+		list, err := json.Marshal(buckets)
+		if err != nil {
+			return fmt.Errorf("feed %s/%s: %w", collection, id, err)
 		}
-		_, err := tx.DB().NewQuery("INSERT INTO sync_feed (collection, record_id, bucket, seq, op, at) VALUES " +
-			strings.Join(values, ", ") +
-			" ON CONFLICT (collection, record_id, bucket) DO UPDATE SET seq = excluded.seq, op = excluded.op, at = excluded.at").
-			Bind(params).Execute()
+		_, err = tx.DB().NewQuery(feedUpsert).
+			Bind(dbx.Params{"c": collection, "id": id, "b": string(list), "seq": seq, "op": op, "at": at}).Execute()
 		if err != nil {
 			return fmt.Errorf("feed %s/%s: %w", collection, id, err)
 		}

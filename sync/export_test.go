@@ -1,5 +1,21 @@
 package sync
 
+import "github.com/pocketbase/pocketbase/core"
+
 // SetPrecheck turns the set-wise create-rule precheck of this service on
 // or off, so tests can compare pushes with and without it.
 func (s *Service) SetPrecheck(on bool) { s.noPrecheck = !on }
+
+// AllowedRows judges the creates of recs (one collection) together, as the
+// precheck does; CanCreate judges one, as a push without it does.
+func AllowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[string]bool, error) {
+	return allowedRows(tx, person, recs)
+}
+
+func CanCreate(tx core.App, person *core.Record, r *core.Record) (bool, error) {
+	body := map[string]any{}
+	for _, f := range r.Collection().Fields {
+		body[f.GetName()] = r.Get(f.GetName())
+	}
+	return canCreate(tx, r, requestInfo(person, "POST", body))
+}

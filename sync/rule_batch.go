@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -79,18 +81,14 @@ func (s *Service) precheckCreates(tx core.App, dev *Device, muts []Mutation) (ma
 	}
 	allowed := map[string]bool{}
 	for _, recs := range byCollection {
-		for len(recs) > 0 {
-			n := min(len(recs), 200)
-			ok, err := allowedRows(tx, dev.Person, recs[:n])
-			if err != nil {
-				return nil, err
+		ok, err := allowedRows(tx, dev.Person, recs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if ok[r.Id] {
+				allowed[ids[r]] = true
 			}
-			for _, r := range recs[:n] {
-				if ok[r.Id] {
-					allowed[ids[r]] = true
-				}
-			}
-			recs = recs[n:]
 		}
 	}
 	return allowed, nil
@@ -117,9 +115,14 @@ func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[str
 	dummy := *c
 	dummy.Id += suffix
 	dummy.Name += suffix
-	params := dbx.Params{}
-	var rows []string
+	// The rows travel as one JSON parameter, [[v, v, ...], ...] in column
+	// order, that json_each unpacks: a few hundred rows of twenty fields
+	// as separate placeholders would make a statement of 100 kB that dbx
+	// runs two regular expressions over and SQLite parses anew each time.
+	// Each value is what binding it would have stored (its driver value),
+	// and json_extract gives it back with the same SQL type.
 	var cols []string
+	rows := make([][]any, len(recs))
 	for i, r := range recs {
 		export, err := r.DBExport(tx)
 		if err != nil {
@@ -128,17 +131,25 @@ func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[str
 		if cols == nil {
 			cols = slices.Sorted(maps.Keys(export))
 		}
-		selects := make([]string, len(cols))
+		row := make([]any, len(cols))
 		for j, k := range cols {
-			p := fmt.Sprintf("r%d_%d", i, j)
-			params[p] = export[k]
-			selects[j] = "{:" + p + "} AS [[" + inflector.Columnify(k) + "]]"
+			if row[j], err = driverValue(export[k]); err != nil {
+				return nil, fmt.Errorf("export %s for create rule: %w", k, err)
+			}
 		}
-		rows = append(rows, "SELECT "+strings.Join(selects, ","))
+		rows[i] = row
+	}
+	packed, err := json.Marshal(rows)
+	if err != nil {
+		return nil, fmt.Errorf("pack rows for create rule: %w", err)
+	}
+	selects := make([]string, len(cols))
+	for j, k := range cols {
+		selects[j] = fmt.Sprintf("json_extract(value, '$[%d]') AS [[%s]]", j, inflector.Columnify(k))
 	}
 	q := tx.DB().Select("[[" + dummy.Name + ".id]]").Distinct(true).
-		PreFragment(fmt.Sprintf("WITH {{%s}} AS (%s)", dummy.Name, strings.Join(rows, " UNION ALL "))).
-		From(dummy.Name).AndBind(params)
+		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s FROM json_each({:rows}))", dummy.Name, strings.Join(selects, ","))).
+		From(dummy.Name).AndBind(dbx.Params{"rows": string(packed)})
 	resolver := core.NewRecordFieldResolver(tx, &dummy, requestInfo(person, "POST", map[string]any{}), true)
 	expr, err := search.FilterData(rule).BuildExpr(resolver)
 	if err != nil {
@@ -157,4 +168,12 @@ func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[str
 		out[id] = true
 	}
 	return out, nil
+}
+
+// driverValue is the value database/sql would bind for v.
+func driverValue(v any) (any, error) {
+	if val, ok := v.(driver.Valuer); ok {
+		return val.Value()
+	}
+	return v, nil
 }
