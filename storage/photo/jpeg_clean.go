@@ -43,18 +43,10 @@ var (
 // keeps to sink. Until the first scan, sink is head: the path (stream or
 // decode) is chosen there, once the EXIF orientation is known.
 type jpegCleaner struct {
-	r       *bufio.Reader
-	dst     *bufio.Writer
-	sink    io.Writer
-	head    bytes.Buffer  // kept segments before the first SOS
-	icc     bytes.Buffer  // the kept ICC segments, for a re-encoded image
-	buf     []byte        // one segment's payload (at most 65533 bytes)
-	dec     *pipeDecoder  // non-nil on the decode path
-	decOut  *bufio.Writer // buffers writes into dec
-	res     *Result
-	frame   frame
-	sawExif bool
-	scans   int
+	stream              // buf holds one segment's payload (at most 65533 bytes)
+	icc    bytes.Buffer // the kept ICC segments, for a re-encoded image
+	frame  frame
+	scans  int
 }
 
 // frame is what a SOF segment says.
@@ -67,27 +59,10 @@ type frame struct {
 // cleanJPEG writes the cleaned JPEG from r to dst: segments streamed as
 // they are (orientation 1), or decoded, transformed and re-encoded.
 func cleanJPEG(dst *bufio.Writer, r *bufio.Reader, res *Result) error {
-	c := &jpegCleaner{r: r, dst: dst, buf: make([]byte, 65535), res: res}
+	c := &jpegCleaner{stream: stream{r: r, dst: dst, buf: make([]byte, 65535), res: res}}
 	c.sink = &c.head
-	err := c.run()
-	if err == nil && c.decOut != nil {
-		err = c.decOut.Flush()
-	}
-	if err == nil {
-		// Everything after EOI goes: phones append previews, depth maps
-		// and motion-photo videos there.
-		var n int64
-		n, err = io.Copy(io.Discard, r)
-		res.RemovedBytes += n
-		if err != nil {
-			err = readErr(err, "data after JPEG")
-		}
-	}
-	if c.dec == nil {
-		return err
-	}
-	img, err := c.dec.Close(err)
-	if err != nil {
+	img, err := c.finish(c.run(), "JPEG")
+	if err != nil || img == nil {
 		return err
 	}
 	return c.reencode(img)
@@ -393,9 +368,6 @@ func (c *jpegCleaner) copyEntropy() (byte, error) {
 // a new JPEG, with the ICC profile of a YCbCr or greyscale input (a CMYK
 // profile would not fit the RGB output).
 func (c *jpegCleaner) reencode(img image.Image) error {
-	img = orient(img, c.res.Orientation)
-	b := img.Bounds()
-	c.res.Width, c.res.Height = b.Dx(), b.Dy()
 	var icc []byte
 	if c.frame.ncomp != 4 {
 		icc = c.icc.Bytes()

@@ -15,19 +15,11 @@ import (
 // the chunks it keeps to sink. As for JPEG, sink is head until the first
 // IDAT, where the path is chosen.
 type pngCleaner struct {
-	r       *bufio.Reader
-	dst     *bufio.Writer
-	sink    io.Writer
-	head    bytes.Buffer // kept chunks before the first IDAT
+	stream
 	colour  bytes.Buffer // colour chunks to put into a re-encoded image
-	buf     []byte       // copy buffer
 	data    []byte       // the captured start of the current chunk's data
-	dec     *pipeDecoder
-	decOut  *bufio.Writer
-	res     *Result
-	ihdr    []byte // width, height, depth, colour type, ..., interlace
+	ihdr    []byte       // width, height, depth, colour type, ..., interlace
 	sawIDAT bool
-	sawExif bool
 }
 
 // maxCapture bounds how much of a chunk's data is held: all of IHDR, the
@@ -58,30 +50,12 @@ func colourPNG(typ string) bool {
 
 // cleanPNG writes the cleaned PNG from r to dst.
 func cleanPNG(dst *bufio.Writer, r *bufio.Reader, res *Result) error {
-	c := &pngCleaner{r: r, dst: dst, buf: make([]byte, 32<<10), res: res}
+	c := &pngCleaner{stream: stream{r: r, dst: dst, buf: make([]byte, 32<<10), res: res}}
 	c.sink = &c.head
-	err := c.run()
-	if err == nil && c.decOut != nil {
-		err = c.decOut.Flush()
-	}
-	if err == nil {
-		var n int64
-		n, err = io.Copy(io.Discard, r)
-		res.RemovedBytes += n
-		if err != nil {
-			err = readErr(err, "data after PNG")
-		}
-	}
-	if c.dec == nil {
+	img, err := c.finish(c.run(), "PNG")
+	if err != nil || img == nil {
 		return err
 	}
-	img, err := c.dec.Close(err)
-	if err != nil {
-		return err
-	}
-	img = orient(img, res.Orientation)
-	b := img.Bounds()
-	res.Width, res.Height = b.Dx(), b.Dy()
 	// Colour chunks go right after the encoder's signature and IHDR.
 	w := &insertWriter{w: dst, at: len(pngSignature) + 25, extra: c.colour.Bytes()}
 	if err := png.Encode(w, img); err != nil {
