@@ -179,11 +179,9 @@ func (api *syncAPI) pull(c echo.Context) error {
 		}
 		req.Limit = n
 	}
-	body, err := api.svc.PullPage(c.Request().Context(), dev, req)
-	if err != nil {
-		return err
-	}
-	return writeJSONBytes(c, body)
+	return api.svc.PullPage(c.Request().Context(), dev, req, func(page []byte) error {
+		return writeJSONBytes(c, page)
+	})
 }
 
 func (api *syncAPI) push(c echo.Context) error {

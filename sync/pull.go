@@ -39,18 +39,18 @@ type page struct {
 // consistent snapshot. Errors are protocol errors (invalid_request for a bad
 // cursor, cursor_expired) or internal; nothing is written to w on error.
 func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.Writer) error {
-	out, err := s.PullPage(ctx, dev, req)
-	if err != nil {
+	return s.PullPage(ctx, dev, req, func(page []byte) error {
+		_, err := w.Write(page)
 		return err
-	}
-	_, err = w.Write(out)
-	return err
+	})
 }
 
-// PullPage is Pull returning the page's bytes.
-func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest) ([]byte, error) {
+// PullPage is Pull handing the whole page to write, which must not keep
+// the bytes after it returns (they are reused); write is not called on
+// error.
+func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, write func(page []byte) error) error {
 	if req.Limit < 0 {
-		return nil, Errorf(CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
+		return Errorf(CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
 	}
 	limit := req.Limit
 	if limit == 0 {
@@ -59,26 +59,26 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest) ([
 	limit = min(limit, MaxPullLimit)
 	key, err := s.key("cursor")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	db, ok := s.app.ConcurrentDB().(*dbx.DB)
 	if !ok {
-		return nil, fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
+		return fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
 	}
-	var out []byte
+	buf := getPageBuf()
+	defer putPageBuf(buf)
 	err = db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
 		p, err := s.readPage(tx, dev, req.Cursor, limit, key)
 		if err != nil {
 			return err
 		}
-		out, err = s.renderPage(tx, dev, p, key)
-		return err
+		return s.renderPage(tx, dev, p, key, buf)
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.markSeen(dev, "last_pull_at")
-	return out, nil
+	return write(buf.Bytes())
 }
 
 // readPage works out which feed rows the page holds and the next cursor.

@@ -5,13 +5,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	gosync "sync"
 
 	"github.com/pocketbase/dbx"
 )
 
+// pageBufs keeps page buffers between pulls: a fresh pull asks for a few
+// MB page after page, and fresh memory costs more to zero and fault in
+// than the page costs to render.
+var pageBufs = gosync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage is the largest buffer kept for reuse.
+const maxPooledPage = 16 << 20
+
+func getPageBuf() *bytes.Buffer { return pageBufs.Get().(*bytes.Buffer) }
+
+func putPageBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledPage {
+		b.Reset()
+		pageBufs.Put(b)
+	}
+}
+
 // renderPage reads the records of the page's upserts and writes the page as
-// the protocol's JSON. Records are rendered by SQLite (see recordJSON).
-func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]byte, error) {
+// the protocol's JSON into buf. Records are rendered by SQLite (see
+// recordJSON).
+func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer) error {
 	ids := map[string][]string{}
 	for _, r := range p.rows {
 		if r.Op == 0 {
@@ -21,11 +40,10 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 	records := map[recordKey]renderedRecord{}
 	for collection, list := range ids {
 		if err := s.loadRecords(tx, dev, collection, list, records); err != nil {
-			return nil, err
+			return err
 		}
 	}
 
-	var buf bytes.Buffer
 	buf.Grow(256 + len(p.rows)*recordSizeHint)
 	buf.WriteString(`{"changes":[`)
 	n := 0
@@ -39,11 +57,11 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 		}
 		n++
 		if r.Op == 1 {
-			writeChangeHead(&buf, r.Collection, r.RecordID, "delete")
+			writeChangeHead(buf, r.Collection, r.RecordID, "delete")
 			buf.WriteByte('}')
 			continue
 		}
-		writeChangeHead(&buf, r.Collection, r.RecordID, "upsert")
+		writeChangeHead(buf, r.Collection, r.RecordID, "upsert")
 		buf.WriteString(`,"version":`)
 		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), rec.version, 10))
 		buf.WriteString(`,"record":`)
@@ -52,7 +70,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 	}
 	cur, err := encodeCursor(p.cursor, key)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	buf.WriteString(`],"cursor":`)
 	buf.WriteString(strconv.Quote(cur))
@@ -61,7 +79,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte) ([]by
 	buf.WriteString(`,"reset":`)
 	buf.WriteString(strconv.FormatBool(p.reset))
 	buf.WriteString("}")
-	return buf.Bytes(), nil
+	return nil
 }
 
 // recordSizeHint is the bytes a change takes on the wire, about: sizing the
