@@ -26,11 +26,11 @@ import (
 // The answer is taken as final only when it is "allowed": a record the
 // rule allows before the push still passes when its turn comes, because a
 // person's own earlier mutations can only move records within their own
-// scope (the rules see to that) and cannot change teams or roles; the one
-// exception, a parent deleted earlier in the push, fails the save's
-// relation check instead (rejected as invalid_request rather than
-// forbidden). Everything else, records whose parent this very push creates
-// first, among them, is checked one by one at its turn, as before.
+// scope (the rules see to that) and cannot change teams or roles. The one
+// exception, a parent deleted earlier in the push, is why an applied
+// delete drops all precheck answers (ruleMemo.wrote). Everything else,
+// records whose parent this very push creates first among them, is
+// checked one by one at its turn, as before.
 
 // bodyRef finds @request.body.x paths; a modifier (":isset") keeps the rule
 // out of the precheck, since a row has no notion of "sent".

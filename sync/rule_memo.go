@@ -170,9 +170,12 @@ func (m *ruleMemo) canCreate(tx core.App, r *core.Record, info *core.RequestInfo
 }
 
 // wrote forgets the answers that read the collection a mutation wrote. A
-// delete may cascade anywhere: it forgets everything.
+// delete may cascade anywhere: it forgets everything, the precheck's
+// answers too (a create under a parent deleted earlier in the push must
+// be refused by its rule, as it would be one by one).
 func (m *ruleMemo) wrote(mu Mutation) {
 	if mu.Op == "delete" {
+		m.prechecked = nil
 		m.reset()
 		return
 	}
