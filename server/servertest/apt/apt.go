@@ -6,6 +6,8 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -24,11 +26,25 @@ func Tool(tb testing.TB, path, pkg string) string {
 	if os.Geteuid() != 0 {
 		tb.Fatalf("%s is missing and we are not root to install it: apt-get install -y %s", path, pkg)
 	}
+	// Test packages run in parallel processes, and two of them may install
+	// at once on a fresh machine: apt-get update and install take locks
+	// that the other would fail on. One install at a time, then.
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "samenspel-apt.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		tb.Fatalf("apt lock: %v", err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		tb.Fatalf("apt lock: %v", err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if _, err := os.Stat(path); err == nil {
+		return path // the other process installed it
+	}
 	tb.Logf("installing %s with apt-get (once per machine)", pkg)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	// Test packages run in parallel processes: wait for another's dpkg lock
-	// instead of failing on it.
+	// Wait for a dpkg lock held by something else than our tests.
 	apt := func(args ...string) ([]byte, error) {
 		args = append([]string{"-o", "DPkg::Lock::Timeout=300", "-q"}, args...)
 		cmd := exec.CommandContext(ctx, "apt-get", args...)
