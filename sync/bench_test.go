@@ -12,7 +12,7 @@ package sync_test
 //
 //	go test ./sync/ -run '^$' -bench . -benchtime 3x -count 3 -timeout 150m
 //
-// (35 min on 2 shared cores, most of it in the REST baselines; building
+// (about 20 min on 2 shared cores, most of it in the REST baselines; building
 // the 100k records takes 1.5 to 3 min of that). One part:
 // -bench 'Pull100k/coordinator'. Profiles of the timed part only (go test's
 // -cpuprofile also covers the data setup):
