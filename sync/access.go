@@ -16,7 +16,13 @@ import (
 // way apis/record_crud.go evaluates them, so a mutation is allowed exactly
 // when the same write through the REST API or an SDK would be.
 
-func requestInfo(auth *core.Record, method string, body map[string]any) *core.RequestInfo {
+// RequestInfo is the request PocketBase's rules see when auth makes a
+// method request with body (nil for none), for evaluating a rule outside
+// an HTTP request.
+func RequestInfo(auth *core.Record, method string, body map[string]any) *core.RequestInfo {
+	if body == nil {
+		body = map[string]any{}
+	}
 	return &core.RequestInfo{
 		Auth: auth, Method: method, Context: core.RequestInfoContextDefault,
 		Query: map[string]string{}, Headers: map[string]string{}, Body: body,
@@ -84,7 +90,7 @@ func canAccess(tx core.App, r *core.Record, info *core.RequestInfo, rule *string
 // person cannot even see is not_found (no existence leak), otherwise
 // forbidden.
 func denied(tx core.App, r *core.Record, auth *core.Record) *Error {
-	if ok, _ := canAccess(tx, r, requestInfo(auth, "GET", nil), r.Collection().ViewRule); ok {
+	if ok, _ := canAccess(tx, r, RequestInfo(auth, "GET", nil), r.Collection().ViewRule); ok {
 		return Errorf(CodeForbidden, "You may not change this %s.", r.Collection().Name)
 	}
 	return Errorf(CodeNotFound, "No such %s.", r.Collection().Name)

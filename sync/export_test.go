@@ -17,5 +17,5 @@ func CanCreate(tx core.App, person *core.Record, r *core.Record) (bool, error) {
 	for _, f := range r.Collection().Fields {
 		body[f.GetName()] = r.Get(f.GetName())
 	}
-	return canCreate(tx, r, requestInfo(person, "POST", body))
+	return canCreate(tx, r, RequestInfo(person, "POST", body))
 }

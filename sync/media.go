@@ -137,7 +137,7 @@ func (s *Service) announce(tx core.App, dev *Device, a MediaAnnounce) (*MediaTic
 	for k, v := range data {
 		r.Set(k, v)
 	}
-	ok, err := canCreate(tx, r, requestInfo(dev.Person, "POST", data))
+	ok, err := canCreate(tx, r, RequestInfo(dev.Person, "POST", data))
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) announce(tx core.App, dev *Device, a MediaAnnounce) (*MediaTic
 // reannounce answers an announce of an id that exists: the same photo
 // announced again (idempotent), or a clash.
 func (s *Service) reannounce(tx core.App, dev *Device, r *core.Record, a MediaAnnounce) (*MediaTicket, error) {
-	if ok, err := canAccess(tx, r, requestInfo(dev.Person, "GET", nil), r.Collection().ViewRule); err != nil {
+	if ok, err := canAccess(tx, r, RequestInfo(dev.Person, "GET", nil), r.Collection().ViewRule); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, Errorf(CodeInvalidRequest, "A record with this id already exists.").WithData(map[string]any{"id": "already exists"})
@@ -215,7 +215,7 @@ func (s *Service) mediaFor(person *core.Record, id string) (*core.Record, error)
 	if err != nil {
 		return nil, Errorf(CodeNotFound, "No such photo.")
 	}
-	ok, err := canAccess(s.app, r, requestInfo(person, "GET", nil), r.Collection().ViewRule)
+	ok, err := canAccess(s.app, r, RequestInfo(person, "GET", nil), r.Collection().ViewRule)
 	if err != nil {
 		return nil, err
 	}

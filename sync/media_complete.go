@@ -32,7 +32,7 @@ func (s *Service) Complete(ctx context.Context, dev *Device, id string) (*MediaT
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := canAccess(s.app, r, requestInfo(dev.Person, "PATCH", nil), r.Collection().UpdateRule); err != nil {
+	if ok, err := canAccess(s.app, r, RequestInfo(dev.Person, "PATCH", nil), r.Collection().UpdateRule); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, Errorf(CodeForbidden, "You may not complete this photo.")

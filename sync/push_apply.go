@@ -103,7 +103,7 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 	ok := memo.prechecked[m.MutationID]
 	if !ok {
 		var err error
-		if ok, err = memo.canCreate(tx, r, requestInfo(dev.Person, "POST", data)); err != nil {
+		if ok, err = memo.canCreate(tx, r, RequestInfo(dev.Person, "POST", data)); err != nil {
 			return MutationResult{}, err
 		}
 	}
@@ -127,7 +127,7 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 	if err != nil {
 		return s.updateOfGone(tx, dev, col, m, data)
 	}
-	if ok, err := canAccess(tx, r, requestInfo(dev.Person, "PATCH", data), col.UpdateRule); err != nil {
+	if ok, err := canAccess(tx, r, RequestInfo(dev.Person, "PATCH", data), col.UpdateRule); err != nil {
 		return MutationResult{}, err
 	} else if !ok {
 		return MutationResult{}, denied(tx, r, dev.Person)
@@ -192,7 +192,7 @@ func (s *Service) applyDelete(tx core.App, dev *Device, col *core.Collection, m 
 		}
 		return MutationResult{}, Errorf(CodeNotFound, "No such %s.", col.Name)
 	}
-	if ok, err := canAccess(tx, r, requestInfo(dev.Person, "DELETE", nil), col.DeleteRule); err != nil {
+	if ok, err := canAccess(tx, r, RequestInfo(dev.Person, "DELETE", nil), col.DeleteRule); err != nil {
 		return MutationResult{}, err
 	} else if !ok {
 		return MutationResult{}, denied(tx, r, dev.Person)

@@ -150,7 +150,7 @@ func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[str
 	q := tx.DB().Select("[[" + dummy.Name + ".id]]").Distinct(true).
 		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s FROM json_each({:rows}))", dummy.Name, strings.Join(selects, ","))).
 		From(dummy.Name).AndBind(dbx.Params{"rows": string(packed)})
-	resolver := core.NewRecordFieldResolver(tx, &dummy, requestInfo(person, "POST", map[string]any{}), true)
+	resolver := core.NewRecordFieldResolver(tx, &dummy, RequestInfo(person, "POST", map[string]any{}), true)
 	expr, err := search.FilterData(rule).BuildExpr(resolver)
 	if err != nil {
 		return nil, fmt.Errorf("build create rule of %s: %w", c.Name, err)

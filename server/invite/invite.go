@@ -12,46 +12,30 @@ import (
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
-// Defaults of Config.
+// The terms of an invite.
 const (
-	DefaultTTL         = 7 * 24 * time.Hour
-	DefaultMaxAttempts = 10
+	TTL         = 7 * 24 * time.Hour // how long a code stays valid
+	MaxAttempts = 10                 // refused tries with one code before it is locked
 )
-
-// Config tunes invites. Zero values take the defaults.
-type Config struct {
-	// PublicURL is the base of invite links; empty means the origin of the
-	// request that made the invite.
-	PublicURL   string
-	TTL         time.Duration // how long a code stays valid
-	MaxAttempts int           // refused tries with one code before it is locked
-}
 
 // Service makes and accepts invites and serves the client's own view. It
 // is safe for concurrent use.
 type Service struct {
-	app  core.App
-	cfg  Config
-	keys *fieldsync.Service // derives the signing key from the server secret
-	now  atomic.Pointer[func() time.Time]
+	app       core.App
+	publicURL string             // base of invite links; "" for the request's origin
+	keys      *fieldsync.Service // derives the signing key from the server secret
+	now       atomic.Pointer[func() time.Time]
 }
 
 // storeKey is where Register keeps the Service in the app's store, so
 // tests can reach the one serving their app.
 const storeKey = "samenspel.invite"
 
-// New returns a Service for app. The app's migrations must have run
-// before the first request (the invites collection and the server secret
-// live in the database).
-func New(app core.App, cfg Config) *Service {
-	if cfg.TTL <= 0 {
-		cfg.TTL = DefaultTTL
-	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
-	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
-	s := &Service{app: app, cfg: cfg, keys: fieldsync.New(app, fieldsync.Config{})}
+// newService returns a Service for app. The app's migrations must have
+// run before the first request (the invites collection and the server
+// secret live in the database).
+func newService(app core.App, publicURL string) *Service {
+	s := &Service{app: app, publicURL: strings.TrimSuffix(publicURL, "/"), keys: fieldsync.New(app, fieldsync.Config{})}
 	clock := time.Now
 	s.now.Store(&clock)
 	return s
@@ -62,7 +46,7 @@ func New(app core.App, cfg Config) *Service {
 // links ("" for the origin of each request). It returns no error today;
 // the signature leaves room for configuration that can be wrong.
 func Register(app core.App, publicURL string) error {
-	s := New(app, Config{PublicURL: publicURL})
+	s := newService(app, publicURL)
 	app.Store().Set(storeKey, s)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelInvites",
@@ -120,8 +104,8 @@ func noStore(e *core.RequestEvent) error {
 // origin is the base URL for links: the configured public URL, or how the
 // caller reached us.
 func (s *Service) origin(r *http.Request) string {
-	if s.cfg.PublicURL != "" {
-		return s.cfg.PublicURL
+	if s.publicURL != "" {
+		return s.publicURL
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -130,4 +114,10 @@ func (s *Service) origin(r *http.Request) string {
 		scheme = p
 	}
 	return scheme + "://" + r.Host
+}
+
+// link is the invite link of code, as the client opens it: the code rides
+// in the fragment, which browsers never send to a server or a proxy log.
+func (s *Service) link(r *http.Request, code string) string {
+	return s.origin(r) + "/invite/#" + code
 }

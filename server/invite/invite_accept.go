@@ -68,7 +68,7 @@ func (s *Service) resolve(app core.App, code string) (inv, client *core.Record, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if inv.GetInt(schema.FieldAttempts) >= s.cfg.MaxAttempts {
+	if inv.GetInt(schema.FieldAttempts) >= MaxAttempts {
 		return nil, nil, fail(CodeInviteLocked, "This invite was tried too often. Ask your begeleider for a new invite.")
 	}
 	good, err := s.verify(inv.Id, inv.GetString(schema.FieldClient), mac)

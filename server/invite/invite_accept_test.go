@@ -207,7 +207,7 @@ func TestAcceptValidation(t *testing.T) {
 
 	// Refused accepts count towards the lock like wrong codes do.
 	inv := e.invite(e.w.BegA, client)
-	for i := 0; i < invite.DefaultMaxAttempts; i++ {
+	for i := 0; i < invite.MaxAttempts; i++ {
 		mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("m")), 400, "invalid_request")
 	}
 	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("mo")), 429, invite.CodeInviteLocked)
@@ -269,7 +269,7 @@ func TestAcceptLocked(t *testing.T) {
 	inv := e.invite(e.w.BegA, e.w.ClientA)
 	id, mac, _ := strings.Cut(inv.Code, ".")
 	wrong := id + "." + strings.Repeat("A", len(mac))
-	for i := 0; i < invite.DefaultMaxAttempts; i++ {
+	for i := 0; i < invite.MaxAttempts; i++ {
 		mustError(t, e.do("POST", "/api/invites/v1/"+wrong+"/accept", "", accept("")), 404, "not_found")
 	}
 	before := snap(t, e, e.w.ClientA.Id, id)

@@ -58,8 +58,7 @@ func (s *Service) create(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	info := &core.RequestInfo{Auth: auth, Method: http.MethodPost, Context: core.RequestInfoContextDefault,
-		Query: map[string]string{}, Headers: map[string]string{}, Body: map[string]any{}}
+	info := fieldsync.RequestInfo(auth, http.MethodPost, nil)
 	ok, err := e.App.CanAccessRecord(client, info, client.Collection().UpdateRule)
 	if err != nil {
 		return err
@@ -86,7 +85,7 @@ func (s *Service) create(e *core.RequestEvent) error {
 	}
 
 	now := s.clock().UTC()
-	expires := now.Add(s.cfg.TTL).Truncate(time.Millisecond) // as the database keeps it
+	expires := now.Add(TTL).Truncate(time.Millisecond) // as the database keeps it
 	var inv *core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		if err := revokeOpen(tx, client.Id, now); err != nil {
@@ -112,7 +111,7 @@ func (s *Service) create(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	link := s.origin(e.Request) + "/invite/#" + code
+	link := s.link(e.Request, code)
 	svg, err := qrSVG(link)
 	if err != nil {
 		return err

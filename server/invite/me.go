@@ -116,8 +116,7 @@ func visible(app core.App, auth *core.Record, collection string) ([]*core.Record
 	}
 	q := app.RecordQuery(c)
 	if *c.ListRule != "" {
-		info := &core.RequestInfo{Auth: auth, Method: http.MethodGet, Context: core.RequestInfoContextDefault,
-			Query: map[string]string{}, Headers: map[string]string{}, Body: map[string]any{}}
+		info := fieldsync.RequestInfo(auth, http.MethodGet, nil)
 		r := core.NewRecordFieldResolver(app, c, info, true)
 		expr, err := search.FilterData(*c.ListRule).BuildExpr(r)
 		if err != nil {

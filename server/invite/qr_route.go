@@ -14,7 +14,7 @@ func (s *Service) qr(e *core.RequestEvent) error {
 	if _, _, err := s.resolve(e.App, code); err != nil {
 		return err
 	}
-	svg, err := qrSVG(s.origin(e.Request) + "/invite/#" + code)
+	svg, err := qrSVG(s.link(e.Request, code))
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func templateDir() (string, error) {
 			template.err = err
 			return
 		}
-		app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
+		app := core.NewBaseApp(baseConfig(dir))
 		if err := app.Bootstrap(); err != nil {
 			template.err = err
 			return
@@ -62,7 +62,21 @@ func NewUncleanedApp(tb testing.TB, cfg *server.Config) *tests.TestApp {
 	if err != nil {
 		tb.Fatalf("template data dir: %v", err)
 	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
+	return newAppOn(tb, dir, cfg)
+}
+
+// baseConfig is the PocketBase configuration of every test app on dir:
+// the driver the server uses (with its statement cache), and PocketBase's
+// test encryption key variable.
+func baseConfig(dir string) core.BaseAppConfig {
+	return core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect}
+}
+
+// newAppOn returns a test app with everything registered on a copy of the
+// data dir dir; cfg may be nil for the defaults. The caller cleans it up.
+func newAppOn(tb testing.TB, dir string, cfg *server.Config) *tests.TestApp {
+	tb.Helper()
+	app, err := tests.NewTestAppWithConfig(baseConfig(dir))
 	if err != nil {
 		tb.Fatalf("new test app: %v", err)
 	}

@@ -8,9 +8,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-
-	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/sqlitecache"
 )
 
 // Building the World hashes a password for every person (bcrypt), which
@@ -76,15 +73,7 @@ func NewUncleanedWorldApp(tb testing.TB) (*tests.TestApp, *World) {
 // need fresh. The caller cleans it up.
 func NewUncleanedAppFrom(tb testing.TB, dir string) *tests.TestApp {
 	tb.Helper()
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
-	if err != nil {
-		tb.Fatalf("new test app: %v", err)
-	}
-	if err := server.Register(app, server.DefaultConfig()); err != nil {
-		app.Cleanup()
-		tb.Fatalf("register: %v", err)
-	}
-	return app
+	return newAppOn(tb, dir, nil)
 }
 
 // reloadWorld reads every record of the template World from app, so the
