@@ -3,7 +3,6 @@ package photo
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -202,12 +201,7 @@ func (c *jpegCleaner) judge(m byte, p []byte) ([]byte, error) {
 		return p, nil
 	case m == mAPP1:
 		if bytes.HasPrefix(p, exifHeader) && !c.sawExif && c.scans == 0 {
-			c.sawExif = true
-			info, err := parseExif(p[len(exifHeader):])
-			c.res.GPS = c.res.GPS || info.gps
-			if err == nil && info.orientation != 0 {
-				c.res.Orientation = info.orientation
-			}
+			c.readExif(p[len(exifHeader):])
 		}
 		return nil, nil // EXIF, XMP, extended XMP
 	case m == mAPP2:
@@ -300,29 +294,13 @@ func (c *jpegCleaner) scan() (byte, error) {
 }
 
 // choosePath runs at the first scan: it checks the header as image/jpeg
-// would, then sends what was kept so far either to dst (orientation 1:
-// the image data is copied as it is) or into a decoder (2–8).
+// would, then routes what was kept so far to dst (orientation 1: the
+// image data is copied as it is) or into a decoder (2–8). Res.Width and
+// Height are the frame's, from the SOF.
 func (c *jpegCleaner) choosePath() error {
 	sos := []byte{0xFF, mSOS, 0, 2} // DecodeConfig stops at an SOS
-	if _, err := jpeg.DecodeConfig(io.MultiReader(bytes.NewReader(c.head.Bytes()), bytes.NewReader(sos))); err != nil {
-		if _, ok := errors.AsType[jpeg.UnsupportedError](err); ok {
-			return fmt.Errorf("%w: %v", ErrUnsupported, err)
-		}
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if c.res.Orientation == 1 {
-		c.sink = c.dst
-	} else {
-		if need := c.frame.decodeBytes(); need > maxDecodeBytes {
-			return fmt.Errorf("%w: straightening %dx%d needs about %d MiB", ErrTooLarge, c.frame.width, c.frame.height, need>>20)
-		}
-		c.res.Rotated = true
-		c.dec = startDecoder(jpeg.Decode)
-		c.decOut = bufio.NewWriterSize(c.dec, 64<<10)
-		c.sink = c.decOut
-	}
-	_, err := c.head.WriteTo(c.sink)
-	return err
+	_, err := jpeg.DecodeConfig(io.MultiReader(bytes.NewReader(c.head.Bytes()), bytes.NewReader(sos)))
+	return c.route(err, c.frame.decodeBytes(), jpeg.Decode)
 }
 
 // copyEntropy copies entropy-coded data, with its stuffed 0xFF00 bytes and

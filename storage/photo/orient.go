@@ -25,55 +25,63 @@ func orient(img image.Image, o int) image.Image {
 			return r
 		}
 	case *image.Gray:
-		if p, ok := planeOf(m.Pix, m.Stride, 1, m.Rect); ok {
-			p.transform(o)
-			full := &image.Gray{Pix: p.pix, Stride: p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 1, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.Gray{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.Gray16:
-		if p, ok := planeOf(m.Pix, m.Stride, 2, m.Rect); ok {
-			p.transform(o)
-			full := &image.Gray16{Pix: p.pix, Stride: 2 * p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 2, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.Gray16{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.RGBA:
-		if p, ok := planeOf(m.Pix, m.Stride, 4, m.Rect); ok {
-			p.transform(o)
-			full := &image.RGBA{Pix: p.pix, Stride: 4 * p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 4, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.RGBA{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.NRGBA:
-		if p, ok := planeOf(m.Pix, m.Stride, 4, m.Rect); ok {
-			p.transform(o)
-			full := &image.NRGBA{Pix: p.pix, Stride: 4 * p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 4, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.NRGBA{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.RGBA64:
-		if p, ok := planeOf(m.Pix, m.Stride, 8, m.Rect); ok {
-			p.transform(o)
-			full := &image.RGBA64{Pix: p.pix, Stride: 8 * p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 8, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.RGBA64{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.NRGBA64:
-		if p, ok := planeOf(m.Pix, m.Stride, 8, m.Rect); ok {
-			p.transform(o)
-			full := &image.NRGBA64{Pix: p.pix, Stride: 8 * p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 8, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.NRGBA64{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.CMYK:
-		if p, ok := planeOf(m.Pix, m.Stride, 4, m.Rect); ok {
-			p.transform(o)
-			full := &image.CMYK{Pix: p.pix, Stride: 4 * p.w, Rect: image.Rect(0, 0, p.w, p.h)}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 4, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.CMYK{Pix: pix, Stride: stride, Rect: r}
+		})
 	case *image.Paletted:
-		if p, ok := planeOf(m.Pix, m.Stride, 1, m.Rect); ok {
-			p.transform(o)
-			full := &image.Paletted{Pix: p.pix, Stride: p.w, Rect: image.Rect(0, 0, p.w, p.h), Palette: m.Palette}
-			return full.SubImage(orientRect(m.Rect, p.padW, p.padH, o))
-		}
+		return orientPlane(img, m.Pix, m.Stride, 1, o, func(pix []byte, stride int, r image.Rectangle) subImager {
+			return &image.Paletted{Pix: pix, Stride: stride, Rect: r, Palette: m.Palette}
+		})
 	}
 	return orientCopy(img, o)
+}
+
+// subImager is what every image type in the image package offers besides
+// image.Image; orientPlane needs it to cut the visible picture out of a
+// transformed plane.
+type subImager interface {
+	SubImage(r image.Rectangle) image.Image
+}
+
+// orientPlane transforms in place an image whose pixels are one plane of
+// elem bytes a pixel (pix, with stride, as img holds them; img's bounds
+// are its Rect). The image types differ only in their Go type, so header
+// builds that type over the transformed plane, which orientPlane then
+// cuts down to the part that was visible. An image whose plane cannot be
+// transformed in place gets a transformed copy instead.
+func orientPlane(img image.Image, pix []byte, stride, elem, o int, header func(pix []byte, stride int, r image.Rectangle) subImager) image.Image {
+	r := img.Bounds()
+	p, ok := planeOf(pix, stride, elem, r)
+	if !ok {
+		return orientCopy(img, o)
+	}
+	p.transform(o)
+	full := header(p.pix, elem*p.w, image.Rect(0, 0, p.w, p.h))
+	return full.SubImage(orientRect(r, p.padW, p.padH, o))
 }
 
 // orientYCbCr transforms the three planes of m in place. Turning it

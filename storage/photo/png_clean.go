@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"image/png"
@@ -131,8 +130,9 @@ func (c *pngCleaner) run() error {
 				return err
 			}
 			if exif {
-				c.sawExif = true
-				c.readExif()
+				// Some writers put JPEG's "Exif\0\0" before the TIFF
+				// header; it is skipped.
+				c.readExif(bytes.TrimPrefix(c.data, exifHeader))
 			}
 		}
 	}
@@ -207,41 +207,13 @@ func (c *pngCleaner) readIHDR() error {
 	return checkPixels(int(w), int(h))
 }
 
-// readExif takes the orientation from an eXIf chunk. Some writers put
-// JPEG's "Exif\0\0" before the TIFF header; it is skipped. Broken EXIF is
-// dropped like any other and the picture kept as stored.
-func (c *pngCleaner) readExif() {
-	info, err := parseExif(bytes.TrimPrefix(c.data, exifHeader))
-	c.res.GPS = c.res.GPS || info.gps
-	if err == nil && info.orientation != 0 {
-		c.res.Orientation = info.orientation
-	}
-}
-
 // choosePath runs at the first IDAT, like its JPEG twin: it checks the
-// header as image/png would, then sends what was kept so far to dst
+// header as image/png would, then routes what was kept so far to dst
 // (orientation 1) or into a decoder.
 func (c *pngCleaner) choosePath() error {
 	idat := []byte("\x00\x00\x00\x00IDAT") // DecodeConfig stops at an IDAT
-	if _, err := png.DecodeConfig(io.MultiReader(bytes.NewReader(c.head.Bytes()), bytes.NewReader(idat))); err != nil {
-		if _, ok := errors.AsType[png.UnsupportedError](err); ok {
-			return fmt.Errorf("%w: %v", ErrUnsupported, err)
-		}
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if c.res.Orientation == 1 {
-		c.sink = c.dst
-	} else {
-		if need := c.decodeBytes(); need > maxDecodeBytes {
-			return fmt.Errorf("%w: straightening %dx%d needs about %d MiB", ErrTooLarge, c.res.Width, c.res.Height, need>>20)
-		}
-		c.res.Rotated = true
-		c.dec = startDecoder(png.Decode)
-		c.decOut = bufio.NewWriterSize(c.dec, 64<<10)
-		c.sink = c.decOut
-	}
-	_, err := c.head.WriteTo(c.sink)
-	return err
+	_, err := png.DecodeConfig(io.MultiReader(bytes.NewReader(c.head.Bytes()), bytes.NewReader(idat)))
+	return c.route(err, c.decodeBytes(), png.Decode)
 }
 
 // decodeBytes estimates what image/png allocates: the image in the type

@@ -3,7 +3,11 @@ package photo
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
 	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
 )
 
@@ -19,6 +23,54 @@ type stream struct {
 	decOut  *bufio.Writer // buffers writes into dec
 	res     *Result
 	sawExif bool
+}
+
+// readExif takes from the first EXIF block what Clean needs before the
+// block is dropped: whether it points at GPS data and the orientation.
+// Broken EXIF is dropped like any other and the picture kept as stored, so
+// a parse error leaves the orientation at 1; the GPS flag stands if the
+// GPS entry was seen before the error.
+func (s *stream) readExif(tiff []byte) {
+	s.sawExif = true
+	info, err := parseExif(tiff)
+	s.res.GPS = s.res.GPS || info.gps
+	if err == nil && info.orientation != 0 {
+		s.res.Orientation = info.orientation
+	}
+}
+
+// route runs where the image data starts (JPEG's first scan, PNG's first
+// IDAT), once the orientation is known. configErr is what the format's
+// DecodeConfig said of the head: an error there means the standard decoder
+// would refuse the file too, so it is refused now. Otherwise route sends
+// what was kept so far, and the image data after it, either to dst as it
+// is (orientation 1) or into a decoder running decode (2–8). decodeBytes
+// is the format's estimate of what that decode allocates; it is checked
+// before the decoder starts, so a picture too big to straighten costs
+// nothing.
+func (s *stream) route(configErr error, decodeBytes int64, decode func(io.Reader) (image.Image, error)) error {
+	if configErr != nil {
+		// Each DecodeConfig returns only its own UnsupportedError.
+		_, jpegUnsupported := errors.AsType[jpeg.UnsupportedError](configErr)
+		_, pngUnsupported := errors.AsType[png.UnsupportedError](configErr)
+		if jpegUnsupported || pngUnsupported {
+			return fmt.Errorf("%w: %v", ErrUnsupported, configErr)
+		}
+		return fmt.Errorf("%w: %v", ErrMalformed, configErr)
+	}
+	if s.res.Orientation == 1 {
+		s.sink = s.dst
+	} else {
+		if decodeBytes > maxDecodeBytes {
+			return fmt.Errorf("%w: straightening %dx%d needs about %d MiB", ErrTooLarge, s.res.Width, s.res.Height, decodeBytes>>20)
+		}
+		s.res.Rotated = true
+		s.dec = startDecoder(decode)
+		s.decOut = bufio.NewWriterSize(s.dec, 64<<10)
+		s.sink = s.decOut
+	}
+	_, err := s.head.WriteTo(s.sink)
+	return err
 }
 
 // finish ends a run that returned err: it flushes what is piped to the
