@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"time"
 
@@ -47,12 +46,18 @@ func liveBuckets(tx core.App, collection, id string) ([]string, error) {
 // feedSave records that a record was created or its content changed: every
 // bucket of its scope gets the new seq, buckets it left get a delete. If
 // its scope changed, the records whose scope follows it move too. An
-// update that cannot change the scope (see schema.ScopeFields) just moves
-// the record's rows forward, in one statement.
+// update of a record whose scope cannot move (schema.ScopeMayMove) just
+// moves the record's rows forward, in one statement. Whether a record's
+// scope moved is never judged from the saved copy: a stale copy writes
+// back the values it was loaded with, so only the stored rows can tell.
 func feedSave(tx core.App, r *core.Record, isNew bool) error {
 	collection, id := r.Collection().Name, r.Id
-	if !isNew && !scopeMayChange(r) {
-		moved, err := touchFeed(tx, collection, id)
+	seq, err := nextSeq(tx)
+	if err != nil {
+		return err
+	}
+	if !isNew && !schema.ScopeMayMove(collection) {
+		moved, err := moveLive(tx, collection, id, seq, opUpsert)
 		if err != nil || moved {
 			return err
 		}
@@ -68,10 +73,6 @@ func feedSave(tx core.App, r *core.Record, isNew bool) error {
 			return err
 		}
 	}
-	seq, err := nextSeq(tx)
-	if err != nil {
-		return err
-	}
 	if err := writeFeed(tx, collection, id, seq, buckets, minus(old, buckets)); err != nil {
 		return err
 	}
@@ -81,45 +82,27 @@ func feedSave(tx core.App, r *core.Record, isNew bool) error {
 	return cascadeScope(tx, collection, id)
 }
 
-// scopeMayChange reports whether an update touched a field its scope is
-// computed from.
-func scopeMayChange(r *core.Record) bool {
-	for _, f := range schema.ScopeFields[r.Collection().Name] {
-		if !reflect.DeepEqual(r.Original().Get(f), r.Get(f)) {
-			return true
-		}
-	}
-	return false
-}
-
-// touchFeed gives every live row of a record a new seq. It reports false
-// when the record has no live rows (then the caller writes them).
-func touchFeed(tx core.App, collection, id string) (bool, error) {
-	seq, err := nextSeq(tx)
-	if err != nil {
-		return false, err
-	}
-	res, err := tx.DB().NewQuery("UPDATE sync_feed SET seq = {:seq}, at = {:at} WHERE collection = {:c} AND record_id = {:id} AND op = 0").
-		Bind(dbx.Params{"seq": seq, "at": time.Now().Unix(), "c": collection, "id": id}).Execute()
-	if err != nil {
-		return false, fmt.Errorf("feed %s/%s: %w", collection, id, err)
-	}
-	n, err := res.RowsAffected()
-	return n > 0, err
-}
-
 // feedDelete turns every live bucket row of the record into a tombstone.
 func feedDelete(tx core.App, collection, id string) error {
 	seq, err := nextSeq(tx)
 	if err != nil {
 		return err
 	}
-	_, err = tx.DB().NewQuery("UPDATE sync_feed SET op = 1, seq = {:seq}, at = {:at} WHERE collection = {:c} AND record_id = {:id} AND op = 0").
-		Bind(dbx.Params{"seq": seq, "at": time.Now().Unix(), "c": collection, "id": id}).Execute()
+	_, err = moveLive(tx, collection, id, seq, opDelete)
+	return err
+}
+
+// moveLive gives every live row of a record seq and op (opUpsert: the
+// record changed in place; opDelete: it is gone). It reports whether the
+// record had live rows.
+func moveLive(tx core.App, collection, id string, seq int64, op int) (bool, error) {
+	res, err := tx.DB().NewQuery("UPDATE sync_feed SET op = {:op}, seq = {:seq}, at = {:at} WHERE collection = {:c} AND record_id = {:id} AND op = 0").
+		Bind(dbx.Params{"op": op, "seq": seq, "at": time.Now().Unix(), "c": collection, "id": id}).Execute()
 	if err != nil {
-		return fmt.Errorf("tombstone %s/%s: %w", collection, id, err)
+		return false, fmt.Errorf("feed %s/%s: %w", collection, id, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // feedUpsert writes one row per bucket of the JSON list {:b}. (The WHERE

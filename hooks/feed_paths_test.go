@@ -405,3 +405,78 @@ func failAfterExecute(app core.App) {
 	app.OnRecordUpdateExecute(schema.Goals).Bind(&hook.Handler[*core.RecordEvent]{Id: "testFailUpdate", Priority: 10, Func: fail})
 	app.OnRecordDeleteExecute(schema.Goals).Bind(&hook.Handler[*core.RecordEvent]{Id: "testFailDelete", Priority: 10, Func: fail})
 }
+
+// TestFeedStaleScopeCopy: a stale in-memory copy of a record whose scope
+// can move (loaded before someone moved it to another team) writes the old
+// team back when it is saved with an unrelated change. The feed must
+// follow what is stored, for the record and every record whose scope
+// follows it: judging from the copy alone ("team did not change") would
+// leave them live in the other team's buckets.
+func TestFeedStaleScopeCopy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		collection string
+		id         func(w *servertest.World) string
+		edit       string
+		// move moves the record to team B, with what else that takes
+		// (references that must stay within one team).
+		move func(t *testing.T, app core.App, w *servertest.World, r *core.Record)
+	}{
+		{schema.Clients, func(w *servertest.World) string { return w.ClientA.Id }, "name", nil},
+		{schema.Safaris, func(w *servertest.World) string { return w.SafariA.Id }, "title",
+			func(t *testing.T, app core.App, w *servertest.World, r *core.Record) {
+				w.FeedbackA.Set("safari", "")
+				if err := app.Save(w.FeedbackA); err != nil {
+					t.Fatal(err)
+				}
+				r.Set("begeleiders", []string{})
+				r.Set("clients", []string{})
+			}},
+		{schema.Feedback, func(w *servertest.World) string { return w.FeedbackA.Id }, "text",
+			func(t *testing.T, app core.App, w *servertest.World, r *core.Record) { r.Set("safari", "") }},
+	} {
+		t.Run(tc.collection, func(t *testing.T) {
+			t.Parallel()
+			app, w := servertest.NewWorldApp(t)
+			id := tc.id(w)
+			stale := mustRecord(t, app, tc.collection, id)
+			moved := mustRecord(t, app, tc.collection, id)
+			if tc.move != nil {
+				tc.move(t, app, w, moved)
+			}
+			moved.Set(schema.FieldTeam, w.TeamB.Id)
+			if err := app.Save(moved); err != nil {
+				t.Fatal(err)
+			}
+			stale.Set(tc.edit, "van een oude kopie")
+			if err := app.Save(stale); err != nil {
+				t.Fatal(err)
+			}
+			if got := mustRecord(t, app, tc.collection, id).GetString(schema.FieldTeam); got != w.TeamA.Id {
+				t.Fatalf("stored team %s, want %s (the stale copy's)", got, w.TeamA.Id)
+			}
+			deps, err := schema.Dependents(app.DB(), tc.collection, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ref := range append([]schema.Ref{{Collection: tc.collection, ID: id}}, deps...) {
+				scope, err := schema.ScopeOf(app.DB(), ref.Collection, ref.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var live []string
+				for bucket, row := range feedOf(t, app, ref.Collection, ref.ID) {
+					if row.Op == 0 {
+						live = append(live, bucket)
+					}
+				}
+				slices.Sort(live)
+				want := scope.Buckets()
+				slices.Sort(want)
+				if !slices.Equal(live, want) {
+					t.Errorf("%s/%s: live in %v, its stored scope is %v", ref.Collection, ref.ID, live, want)
+				}
+			}
+		})
+	}
+}

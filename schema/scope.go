@@ -130,16 +130,17 @@ var scopeQueries = map[string]string{
 	SyncConflicts: `SELECT team, clients, audience, members FROM sync_conflicts WHERE id = {:id}`,
 }
 
-// ScopeFields lists, per collection, the fields whose change can change a
-// record's scope (the columns scopeQueries read from the record itself).
-// An update that changes none of them leaves the record in its buckets:
-// the relations that tie a record to its parent are immutable.
-var ScopeFields = map[string][]string{
-	Clients:       {FieldTeam},
-	Safaris:       {FieldTeam, FieldClients},
-	Feedback:      {FieldTeam},
-	SyncConflicts: {FieldTeam, FieldClients, FieldAudience, FieldMembers},
-}
+// scopeMoves lists the collections whose scope can move: their scope
+// queries read fields of the record itself that an update may change
+// (clients: team; safaris: team, clients; feedback: team; sync_conflicts:
+// team, clients, audience, members). Every other synced record is tied
+// to its scope by its id or by parent relations that are immutable, so
+// an update leaves it in its buckets.
+var scopeMoves = map[string]bool{Clients: true, Safaris: true, Feedback: true, SyncConflicts: true}
+
+// ScopeMayMove reports whether an update of a record of collection can
+// change its scope.
+func ScopeMayMove(collection string) bool { return scopeMoves[collection] }
 
 // ErrNoScope is returned by ScopeOf for a record that does not exist (or
 // whose parent chain is broken).
