@@ -210,14 +210,13 @@ func benchPullInProcess(b *testing.B, env *benchEnv, person *core.Record) {
 // HTTP, JSON decoding into the client's store included.
 func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool) {
 	ctx := context.Background()
-	defer func(old int) { client.PullLimit = old }(client.PullLimit)
-	client.PullLimit = benchPullLimit
 	token := servertest.Token(b, person)
 	var wire int64
 	m := benchMeasure(b)
 	for b.Loop() {
 		b.StopTimer()
 		c := client.New(env.srv.URL, "bench-client-"+person.Id)
+		c.PullLimit = benchPullLimit
 		c.HTTP, c.Gzip = env.http, gzip
 		if err := c.Register(ctx, token); err != nil {
 			b.Fatal(err)
@@ -441,9 +440,8 @@ func benchIncrementalInProcess(b *testing.B, env *benchEnv, person *core.Record)
 // benchIncrementalHTTP: the Go client's PullPage with an up-to-date cursor.
 func benchIncrementalHTTP(b *testing.B, env *benchEnv, person *core.Record) {
 	ctx := context.Background()
-	defer func(old int) { client.PullLimit = old }(client.PullLimit)
-	client.PullLimit = benchPullLimit
 	c := client.New(env.srv.URL, "bench-inchttp-"+person.Id)
+	c.PullLimit = benchPullLimit
 	c.HTTP = env.http
 	if err := c.Register(ctx, servertest.Token(b, person)); err != nil {
 		b.Fatal(err)

@@ -58,6 +58,10 @@ func newSim(t *testing.T, seed uint64) *sim {
 	for i, p := range people {
 		c := client.New(s.srv.URL, fmt.Sprintf("dev%d-%s", i, p.name))
 		c.BaseBackoff = 0
+		// Most devices pull in pages of a few records, so every seed
+		// crosses page boundaries (rows of one seq in several buckets
+		// split over pages) as well as pulling in one page.
+		c.PullLimit = []int{0, 1, 2, 3}[i%4]
 		d := &simDevice{name: p.name, person: p.rec, c: c}
 		c.OnResult = func(m client.Mutation, r client.Result) { s.noteResult(m, r) }
 		if err := c.Register(context.Background(), servertest.Token(t, p.rec)); err != nil {

@@ -15,6 +15,7 @@ type Client struct {
 	SchemaVersion int
 	HTTP          *http.Client
 	Gzip          bool // ask for gzip responses and send gzip bodies
+	PullLimit     int  // the page size asked for (0: the server's default)
 
 	// MaxAttempts bounds retries of a request that failed in transport or
 	// with a retryable status (429, 5xx). Backoff doubles from BaseBackoff.

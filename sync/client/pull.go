@@ -23,9 +23,6 @@ type Page struct {
 	Reset   bool     `json:"reset"`
 }
 
-// PullLimit is the page size asked for (0: the server's default).
-var PullLimit = 0
-
 // Pull follows pages until has_more is false. A reset drops every synced
 // record (never the pending mutations); an expired cursor starts over.
 func (c *Client) Pull(ctx context.Context) error {
@@ -50,8 +47,8 @@ func (c *Client) PullPage(ctx context.Context) (*Page, error) {
 	if c.cursor != "" {
 		q.Set("cursor", c.cursor)
 	}
-	if PullLimit > 0 {
-		q.Set("limit", itoa(PullLimit))
+	if c.PullLimit > 0 {
+		q.Set("limit", itoa(c.PullLimit))
 	}
 	path := "/api/sync/v1/pull"
 	if len(q) > 0 {
