@@ -70,7 +70,7 @@ func planMerge(r *core.Record, author, device string, m Mutation, data map[strin
 		}
 		entry := authorship.Entry(field)
 		holder, at := entry[0], entry[1]
-		if holder == author && entry[2] != "" && entry[2] == device {
+		if holder == author && entry[2] == device {
 			// This device wrote the current value itself: its edit follows
 			// its own earlier one, even if it has not pulled since.
 			plan.apply[field] = data[field]

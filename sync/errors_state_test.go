@@ -207,3 +207,55 @@ func TestReplayChangesNothing(t *testing.T) {
 		t.Fatalf("version=%d, want %d", got, want)
 	}
 }
+
+// TestRejectedMutationWritesNothing: a mutation is atomic even when it is
+// refused after it has written. A coordinator deleting a team that still
+// has clients gets as far as deleting the team row before PocketBase
+// refuses the cascade (a required relation); the rejection must undo that
+// delete and its feed tombstone, while the mutations around it apply.
+func TestRejectedMutationWritesNothing(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.Coord, "phone-coord")
+	before := feedStateOf(t, s.app)
+	type row struct {
+		Bucket string `db:"bucket"`
+		Seq    int64  `db:"seq"`
+		Op     int    `db:"op"`
+	}
+	teamFeed := func() []row {
+		var rows []row
+		if err := s.app.DB().NewQuery("SELECT bucket, seq, op FROM sync_feed WHERE record_id = {:id} ORDER BY bucket").
+			Bind(dbx.Params{"id": s.w.TeamA.Id}).All(&rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	feedBefore := teamFeed()
+	res := s.push(auth,
+		mutation("c-1", "teams", "abcdefghij00101", "create", map[string]any{"name": "Team Noord", "area": "Noord"}),
+		mutation("c-2", "teams", s.w.TeamA.Id, "delete", nil),
+		mutation("c-3", "teams", "abcdefghij00102", "create", map[string]any{"name": "Team Zuid", "area": "Zuid"}))
+	if res[0].Status != fieldsync.StatusApplied || res[2].Status != fieldsync.StatusApplied {
+		t.Fatalf("the mutations around the refused one: %+v, %+v", res[0], res[2])
+	}
+	if res[1].Status != fieldsync.StatusRejected {
+		t.Fatalf("deleting a team with clients: %+v, want rejected", res[1])
+	}
+	for _, id := range []string{s.w.TeamA.Id, s.w.ClientA.Id} {
+		col := map[string]string{s.w.TeamA.Id: schema.Teams, s.w.ClientA.Id: schema.Clients}[id]
+		if _, err := s.app.FindRecordById(col, id); err != nil {
+			t.Fatalf("%s/%s is gone after a rejected delete: %v", col, id, err)
+		}
+	}
+	if got := teamFeed(); !reflect.DeepEqual(got, feedBefore) {
+		t.Fatalf("team's feed rows %+v, want them unchanged %+v", got, feedBefore)
+	}
+	after := feedStateOf(t, s.app)
+	if got, want := after.Seq, before.Seq+2; got != want {
+		t.Fatalf("feed seq %d, want %d (the two creates only)", got, want)
+	}
+	if got, want := after.Rejections, before.Rejections+1; got != want {
+		t.Fatalf("rejections %d, want %d", got, want)
+	}
+}
