@@ -11,7 +11,7 @@ type Result struct {
 	MutationID string          `json:"mutation_id"`
 	Status     string          `json:"status"`
 	Version    int64           `json:"version"`
-	Record     Record          `json:"record"`
+	Record     json.RawMessage `json:"record"` // kept as JSON, as pulled records are
 	Conflict   json.RawMessage `json:"conflict"`
 	Error      *Error          `json:"error"`
 }
@@ -51,8 +51,8 @@ func (c *Client) Push(ctx context.Context) error {
 				c.Rejected = append(c.Rejected, Rejection{Mutation: m, Error: r.Error})
 			case r.Status == "conflict":
 				c.Conflicts++
-				if r.Record != nil {
-					c.store.Put(m.Collection, m.ID, r.Record)
+				if len(r.Record) > 0 && string(r.Record) != "null" {
+					c.store.PutRaw(m.Collection, m.ID, r.Record)
 				}
 			case r.Status == "applied":
 				c.applied(m, r)
@@ -80,8 +80,6 @@ func (c *Client) applied(m Mutation, r Result) {
 				return
 			}
 			rec = Record{"id": m.ID}
-		} else {
-			rec = maps.Clone(rec)
 		}
 		maps.Copy(rec, m.Data)
 		rec["version"] = float64(r.Version)
