@@ -61,20 +61,29 @@ func canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error
 	q := tx.DB().Select("(1)").
 		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s)", dummy.Name, strings.Join(selects, ","))).
 		From(dummy.Name).AndBind(params)
-	resolver := core.NewRecordFieldResolver(tx, &dummy, info, true)
-	expr, err := search.FilterData(*dummy.CreateRule).BuildExpr(resolver)
-	if err != nil {
-		return false, fmt.Errorf("build create rule of %s: %w", c.Name, err)
-	}
-	q.AndWhere(expr)
-	if err := resolver.UpdateQuery(q); err != nil {
-		return false, fmt.Errorf("create rule of %s: %w", c.Name, err)
+	if err := whereRule(tx, q, &dummy, *c.CreateRule, info); err != nil {
+		return false, err
 	}
 	var n int
 	if err := q.Limit(1).Row(&n); err != nil && !isNoRows(err) {
 		return false, fmt.Errorf("create rule of %s: %w", c.Name, err)
 	}
 	return n > 0, nil
+}
+
+// whereRule limits q, a query over the rows of the stand-in collection
+// dummy, to the rows rule allows for the request info.
+func whereRule(tx core.App, q *dbx.SelectQuery, dummy *core.Collection, rule string, info *core.RequestInfo) error {
+	resolver := core.NewRecordFieldResolver(tx, dummy, info, true)
+	expr, err := search.FilterData(rule).BuildExpr(resolver)
+	if err != nil {
+		return fmt.Errorf("build create rule of %s: %w", dummy.Name, err)
+	}
+	q.AndWhere(expr)
+	if err := resolver.UpdateQuery(q); err != nil {
+		return fmt.Errorf("create rule of %s: %w", dummy.Name, err)
+	}
+	return nil
 }
 
 // canAccess evaluates a view/update/delete rule for an existing record.

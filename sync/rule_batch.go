@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/inflector"
-	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/samenspel/samenspel/schema"
 )
@@ -150,14 +149,8 @@ func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[str
 	q := tx.DB().Select("[[" + dummy.Name + ".id]]").Distinct(true).
 		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s FROM json_each({:rows}))", dummy.Name, strings.Join(selects, ","))).
 		From(dummy.Name).AndBind(dbx.Params{"rows": string(packed)})
-	resolver := core.NewRecordFieldResolver(tx, &dummy, RequestInfo(person, "POST", map[string]any{}), true)
-	expr, err := search.FilterData(rule).BuildExpr(resolver)
-	if err != nil {
-		return nil, fmt.Errorf("build create rule of %s: %w", c.Name, err)
-	}
-	q.AndWhere(expr)
-	if err := resolver.UpdateQuery(q); err != nil {
-		return nil, fmt.Errorf("create rule of %s: %w", c.Name, err)
+	if err := whereRule(tx, q, &dummy, rule, RequestInfo(person, "POST", nil)); err != nil {
+		return nil, err
 	}
 	var got []string
 	if err := q.Column(&got); err != nil {
