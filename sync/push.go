@@ -182,7 +182,6 @@ func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, memo *r
 		if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
 			return MutationResult{}, err
 		}
-		memo.reset() // the rolled-back writes may have been seen by a cached rule
 		r, err = MutationResult{Status: StatusRejected, Error: pe}, keepRejection(tx, dev, m, pe)
 	}
 	if err != nil {

@@ -176,16 +176,12 @@ func (m *ruleMemo) canCreate(tx core.App, r *core.Record, info *core.RequestInfo
 func (m *ruleMemo) wrote(mu Mutation) {
 	if mu.Op == "delete" {
 		m.prechecked = nil
-		m.reset()
+		m.answers = map[string]bool{}
+		m.byDep = map[string][]string{}
 		return
 	}
 	for _, k := range m.byDep[mu.Collection] {
 		delete(m.answers, k)
 	}
 	delete(m.byDep, mu.Collection)
-}
-
-func (m *ruleMemo) reset() {
-	m.answers = map[string]bool{}
-	m.byDep = map[string][]string{}
 }
