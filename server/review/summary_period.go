@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam also where the host has no zoneinfo (scratch containers)
+
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Zone is the calendar the review counts in: a period "2026-03-01 to
@@ -116,4 +118,4 @@ func (p Period) months() []month {
 
 // stored formats an instant as PocketBase stores dates (UTC, text), so
 // periods compare as strings in SQL and use the indexes.
-func stored(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+func stored(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
