@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/schema"
@@ -30,10 +31,28 @@ var validators = map[string]func(app core.App, r *core.Record) validation.Errors
 }
 
 func validateRecord(e *core.RecordEvent) error {
+	if errs := schema.CheckStored(e.Record); len(errs) > 0 {
+		return errs
+	}
 	if check, ok := validators[e.Record.Collection().Name]; ok {
 		if errs := check(e.App, e.Record); len(errs) > 0 {
 			return errs
 		}
+	}
+	return e.Next()
+}
+
+// checkRequestBody refuses, on a REST create or update (and so in
+// /api/batch and the admin UI), values the field would cast into something
+// else (schema.CheckBody), before anything is written: the same check the
+// sync push makes before its rules.
+func checkRequestBody(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if errs := schema.CheckBody(e.Collection, info.Body); len(errs) > 0 {
+		return apis.NewBadRequestError("Some values do not fit their fields.", errs)
 	}
 	return e.Next()
 }

@@ -30,8 +30,9 @@ func RequestInfo(auth *core.Record, method string, body map[string]any) *core.Re
 }
 
 // canCreate evaluates the collection's create rule against the record to be
-// created, as PocketBase does: the new record is offered to the rule as a
-// one-row CTE standing in for the collection.
+// created, as PocketBase's REST API does (apis/record_crud.go recordCreate):
+// the new record is offered to the rule as a one-row CTE standing in for
+// the collection, and info's body is the body as sent.
 func canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error) {
 	c := r.Collection()
 	if c.CreateRule == nil {
@@ -40,7 +41,40 @@ func canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error
 	if *c.CreateRule == "" {
 		return true, nil
 	}
-	export, err := r.DBExport(tx)
+	return newRecordAllows(tx, r, info, *c.CreateRule)
+}
+
+// mayManageNew reports whether the manage rule of an auth collection
+// allows info's person to set the new record's account fields, as
+// recordCreate's hasAuthManageAccess does.
+func mayManageNew(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error) {
+	c := r.Collection()
+	if !c.IsAuth() || c.ManageRule == nil || *c.ManageRule == "" {
+		return false, nil
+	}
+	return newRecordAllows(tx, r, info, *c.ManageRule)
+}
+
+// mayManage is mayManageNew for an existing record (recordUpdate).
+func mayManage(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error) {
+	c := r.Collection()
+	if !c.IsAuth() || c.ManageRule == nil || *c.ManageRule == "" {
+		return false, nil
+	}
+	return canAccess(tx, r, info, c.ManageRule)
+}
+
+// newRecordAllows evaluates rule over the record to be created.
+func newRecordAllows(tx core.App, r *core.Record, info *core.RequestInfo, rule string) (bool, error) {
+	c := r.Collection()
+	dummyRecord := r
+	if c.IsAuth() {
+		// As recordCreate: the rule never sees a verified flag the
+		// request set.
+		dummyRecord = r.Clone()
+		dummyRecord.SetVerified(false)
+	}
+	export, err := dummyRecord.DBExport(tx)
 	if err != nil {
 		return false, fmt.Errorf("export for create rule: %w", err)
 	}
@@ -61,12 +95,12 @@ func canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error
 	q := tx.DB().Select("(1)").
 		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s)", dummy.Name, strings.Join(selects, ","))).
 		From(dummy.Name).AndBind(params)
-	if err := whereRule(tx, q, &dummy, *c.CreateRule, info); err != nil {
+	if err := whereRule(tx, q, &dummy, rule, info); err != nil {
 		return false, err
 	}
 	var n int
 	if err := q.Limit(1).Row(&n); err != nil && !isNoRows(err) {
-		return false, fmt.Errorf("create rule of %s: %w", c.Name, err)
+		return false, fmt.Errorf("rule of new %s: %w", c.Name, err)
 	}
 	return n > 0, nil
 }

@@ -21,6 +21,7 @@ const (
 	CodeUpgradeRequired      = "upgrade_required"
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal"
+	CodeMutationReused       = "mutation_id_reused" // push results only: one mutation_id sent with different content
 )
 
 // statusOf maps each code to its HTTP status, in exactly one place.
@@ -37,6 +38,7 @@ var statusOf = map[string]int{
 	CodeUpgradeRequired:      http.StatusUpgradeRequired,
 	CodeRateLimited:          http.StatusTooManyRequests,
 	CodeInternal:             http.StatusInternalServerError,
+	CodeMutationReused:       http.StatusConflict,
 }
 
 // Error is a protocol error: a code, a message for people and data for

@@ -72,6 +72,10 @@ func TestErrorCursorExpired(t *testing.T) {
 	}
 }
 
+// TestErrorInternal: a server fault is internal, with no internals in the
+// message. A pull fails whole; in a push the fault is the mutation's own
+// (the rest of the push goes on): it is rolled back, answered rejected
+// with code internal and kept, and answered the same when sent again.
 func TestErrorInternal(t *testing.T) {
 	t.Parallel()
 	s := newSyncServer(t, nil)
@@ -83,20 +87,32 @@ func TestErrorInternal(t *testing.T) {
 	if _, err := s.app.DB().NewQuery("DROP TABLE sync_feed").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []reply{
-		s.do("GET", "/api/sync/v1/pull", auth, nil),
-		s.do("POST", "/api/sync/v1/push", auth, map[string]any{"mutations": []any{
-			mutation("m1", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Nooit bewaard"}),
-		}}),
-	} {
-		mustError(t, r, fieldsync.CodeInternal)
+	noLeak := func(r reply) {
+		t.Helper()
 		for _, leak := range []string{"sync_feed", "no such table", "SQL", "sqlite", "goals", ".go"} {
 			if strings.Contains(strings.ToLower(string(r.body)), strings.ToLower(leak)) {
 				t.Fatalf("internal error shows %q: %s", leak, r.body)
 			}
 		}
 	}
-	// The failed write left nothing behind.
+	pull := s.do("GET", "/api/sync/v1/pull", auth, nil)
+	mustError(t, pull, fieldsync.CodeInternal)
+	noLeak(pull)
+	push := map[string]any{"mutations": []any{
+		mutation("m1", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Nooit bewaard"}),
+	}}
+	for range 2 {
+		r := s.do("POST", "/api/sync/v1/push", auth, push)
+		var out fieldsync.PushResponse
+		if r.status != http.StatusOK || json.Unmarshal(r.body, &out) != nil || len(out.Results) != 1 {
+			t.Fatalf("push: %d %s, want 200 with one result", r.status, r.body)
+		}
+		if res := out.Results[0]; res.Status != fieldsync.StatusRejected || res.Error == nil || res.Error.Code != fieldsync.CodeInternal {
+			t.Fatalf("push result %+v, want rejected internal", res)
+		}
+		noLeak(r)
+	}
+	// The failed write left nothing behind, and its payload is kept once.
 	goal, err := s.app.FindRecordById(schema.Goals, s.w.GoalA.Id)
 	if err != nil {
 		t.Fatal(err)
@@ -107,12 +123,9 @@ func TestErrorInternal(t *testing.T) {
 	if got, want := goal.GetInt("version"), 1; got != want {
 		t.Fatalf("version=%d after a failed push, want %d", got, want)
 	}
-	var stored int
-	if err := s.app.DB().NewQuery("SELECT count(*) FROM sync_mutations").Row(&stored); err != nil {
-		t.Fatal(err)
-	}
-	if stored != 0 {
-		t.Fatalf("%d results stored for a push that failed", stored)
+	kept, err := s.app.FindAllRecords(schema.SyncRejections, dbx.HashExp{"device_id": "phone-a", "mutation_id": "m1"})
+	if err != nil || len(kept) != 1 || !strings.Contains(kept[0].GetString("payload"), "Nooit bewaard") {
+		t.Fatalf("%d rejections kept (%v), want one with the payload", len(kept), err)
 	}
 }
 
@@ -177,16 +190,32 @@ func TestReplayChangesNothing(t *testing.T) {
 	before := feedStateOf(t, s.app)
 	version := versionOf(t, s.app, schema.Goals, s.w.GoalA.Id)
 
-	// Same mutation_id, even with other data (a buggy app): the stored
-	// result comes back and nothing is written.
+	// The same mutation_id with the same content: the stored result comes
+	// back and nothing is written.
+	got := s.push(auth, m)
+	if got[0].MutationID != "m-42" || got[0].Status != first[0].Status || got[0].Version != first[0].Version {
+		t.Fatalf("replay=%+v, want %+v", got[0], first[0])
+	}
+	// With other content (a buggy app): refused with its own code, the new
+	// content kept as a rejection, the record untouched; the stored result
+	// of the id stays the first one.
 	changed := mutation("m-42", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Iets anders"})
-	for _, replay := range []map[string]any{m, changed} {
-		got := s.push(auth, replay)
-		if got[0].MutationID != "m-42" || got[0].Status != first[0].Status || got[0].Version != first[0].Version {
-			t.Fatalf("replay=%+v, want %+v", got[0], first[0])
+	for range 2 {
+		got := s.push(auth, changed)
+		if got[0].Status != fieldsync.StatusRejected || got[0].Error == nil || got[0].Error.Code != fieldsync.CodeMutationReused {
+			t.Fatalf("reused id: %+v, want rejected %s", got[0], fieldsync.CodeMutationReused)
 		}
 	}
-	if got := feedStateOf(t, s.app); got != before {
+	kept, err := s.app.FindAllRecords(schema.SyncRejections, dbx.HashExp{"device_id": "phone-a", "mutation_id": "m-42"})
+	if err != nil || len(kept) != 1 || !strings.Contains(kept[0].GetString("payload"), "Iets anders") {
+		t.Fatalf("reused id: %d rejections kept (%v), want one with the new content", len(kept), err)
+	}
+	if got := s.push(auth, m); got[0].Status != first[0].Status || got[0].Version != first[0].Version {
+		t.Fatalf("replay after a reuse=%+v, want %+v", got[0], first[0])
+	}
+	want := before
+	want.Rejections++ // the reused id's content, kept
+	if got := feedStateOf(t, s.app); got != want {
 		t.Fatalf("replays changed the server: %+v -> %+v", before, got)
 	}
 	if got := versionOf(t, s.app, schema.Goals, s.w.GoalA.Id); got != version {

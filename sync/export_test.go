@@ -2,13 +2,14 @@ package sync
 
 import "github.com/pocketbase/pocketbase/core"
 
-// SetPrecheck turns the set-wise create-rule precheck of this service on
-// or off, so tests can compare pushes with and without it.
+// SetPrecheck turns judging runs of creates together (judge.go) on or off,
+// so tests can compare pushes with and without it.
 func (s *Service) SetPrecheck(on bool) { s.noPrecheck = !on }
 
-// AllowedRows judges the creates of recs (one collection) together, as the
-// precheck does; CanCreate judges one, as a push without it does.
-func AllowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[string]bool, error) {
+// AllowedRows judges the creates of recs (one collection) together, as a
+// run of creates is judged; CanCreate judges one, as a push without runs
+// does.
+func AllowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[int]bool, error) {
 	return allowedRows(tx, person, recs)
 }
 

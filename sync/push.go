@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +15,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/samenspel/samenspel/schema"
 )
 
 // Mutation is one change a device pushes.
@@ -115,11 +115,13 @@ func decodePush(raw []byte) ([]Mutation, error) {
 }
 
 // Push applies mutations in order. The whole push is one transaction and
-// each mutation a savepoint inside it: a mutation that fails is rolled back
-// to its savepoint (and kept as a rejection) without stopping the rest,
-// and the results are stored in the same transaction as the writes, so a
-// replay after a crash between commit and answer finds them (and a crash
-// before the commit leaves nothing to find: the device pushes again).
+// each mutation a savepoint inside it: a mutation that fails, for whatever
+// reason, is rolled back to its savepoint and answered rejected (and kept
+// with its payload) without stopping the rest, and the results are stored
+// in the same transaction as the writes, so a replay after a crash between
+// commit and answer finds them (and a crash before the commit leaves
+// nothing to find: the device pushes again). Only a failure of the
+// transaction itself fails the push.
 func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushResponse, error) {
 	muts, err := decodePush(raw)
 	if err != nil {
@@ -135,31 +137,32 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 		if err != nil {
 			return err
 		}
-		memo := newRuleMemo()
-		if !s.noPrecheck {
-			var todo []Mutation
-			for _, m := range muts {
-				if _, ok := stored[m.MutationID]; !ok {
-					todo = append(todo, m)
-				}
-			}
-			if memo.prechecked, err = s.precheckCreates(tx, dev, todo); err != nil {
-				return err
-			}
+		runs := newCreateRuns(tx, dev.Person, muts)
+		if s.noPrecheck {
+			runs.judged = len(muts) // every create judged one by one
 		}
 		var fresh []storedMutation
 		for i, m := range muts {
-			if r, ok := stored[m.MutationID]; ok {
-				res.Results[i] = r // a replay, or the same id twice in one push
+			sum := m.digest()
+			if st, ok := stored[m.MutationID]; ok {
+				// A replay, or the same id twice in one push: the stored
+				// answer, unless the content differs (an app bug).
+				if st.digest != "" && st.digest != sum {
+					if res.Results[i], err = s.refuseReused(tx, dev, m); err != nil {
+						return err
+					}
+					continue
+				}
+				res.Results[i] = st.result
 				continue
 			}
-			r, err := s.applyInSavepoint(tx, dev, m, memo)
+			r, err := s.applyInSavepoint(tx, dev, m, i, runs)
 			if err != nil {
 				return fmt.Errorf("mutation %s: %w", m.MutationID, err)
 			}
 			res.Results[i] = r
-			stored[m.MutationID] = r
-			fresh = append(fresh, storedMutation{m, r})
+			stored[m.MutationID] = storedResult{r, sum}
+			fresh = append(fresh, storedMutation{m, r, sum})
 		}
 		return storeResults(tx, dev, fresh)
 	})
@@ -170,28 +173,54 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 	return res, nil
 }
 
-// applyInSavepoint applies one mutation. A rejection rolls back whatever
-// the mutation wrote and keeps the mutation with its payload instead.
-func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, memo *ruleMemo) (MutationResult, error) {
+// applyInSavepoint applies the i-th mutation of a push. Any failure rolls
+// back whatever the mutation wrote and answers rejected, keeping the
+// mutation with its payload; an error is returned only when the savepoint
+// itself fails (the transaction is lost).
+func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, runs *createRuns) (MutationResult, error) {
 	if err := exec(tx, "SAVEPOINT mutation"); err != nil {
 		return MutationResult{}, err
 	}
-	r, err := s.apply(tx, dev, m, memo)
-	var pe *Error
-	if errors.As(err, &pe) {
+	r, err := s.apply(tx, dev, m, i, runs)
+	if err != nil {
+		pe, internal := AsError(err)
+		if internal {
+			s.app.Logger().Error("push: mutation failed", "device", dev.ID, "mutation", m.MutationID,
+				"collection", truncate(m.Collection, 50), "op", truncate(m.Op, 10), "error", err.Error())
+			pe = Errorf(CodeInternal, "The server could not apply this change. It is kept; a coordinator can see it.")
+		}
 		if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
 			return MutationResult{}, err
 		}
-		r, err = MutationResult{Status: StatusRejected, Error: pe}, keepRejection(tx, dev, m, pe)
-	}
-	if err != nil {
-		return MutationResult{}, err
-	}
-	if r.Status != StatusRejected {
-		memo.wrote(m)
+		pe = boundError(pe)
+		if err := s.keepRejection(tx, dev, m, pe); err != nil {
+			s.app.Logger().Error("push: keep rejection", "device", dev.ID, "mutation", m.MutationID, "error", err.Error())
+			if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
+				return MutationResult{}, err
+			}
+		}
+		r = MutationResult{Status: StatusRejected, Error: pe}
 	}
 	r.MutationID = m.MutationID
 	return r, exec(tx, "RELEASE mutation")
+}
+
+// refuseReused answers a mutation whose id this device already used for
+// other content: rejected, with the new content kept, and the id's stored
+// result left as it was.
+func (s *Service) refuseReused(tx core.App, dev *Device, m Mutation) (MutationResult, error) {
+	pe := Errorf(CodeMutationReused, "This mutation_id was already used for a different change. The change is kept; give every change its own mutation_id.").
+		WithData(map[string]any{"mutation_id": "already used for a different change"})
+	if err := exec(tx, "SAVEPOINT mutation"); err != nil {
+		return MutationResult{}, err
+	}
+	if err := s.keepRejectionOnce(tx, dev, m, pe); err != nil {
+		s.app.Logger().Error("push: keep rejection", "device", dev.ID, "mutation", m.MutationID, "error", err.Error())
+		if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
+			return MutationResult{}, err
+		}
+	}
+	return MutationResult{MutationID: m.MutationID, Status: StatusRejected, Error: pe}, exec(tx, "RELEASE mutation")
 }
 
 func exec(tx core.App, sql string) error {
@@ -199,31 +228,57 @@ func exec(tx core.App, sql string) error {
 	return err
 }
 
+// digest fingerprints what a mutation asks, so a mutation_id reused for
+// other content is told apart from a replay.
+func (m Mutation) digest() string {
+	raw, err := json.Marshal(struct {
+		C    string         `json:"c"`
+		ID   string         `json:"i"`
+		Op   string         `json:"o"`
+		BV   *int64         `json:"v"`
+		Data map[string]any `json:"d"`
+		Base map[string]any `json:"b"`
+	}{m.Collection, m.ID, m.Op, m.BaseVersion, m.Data, m.Base})
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:16])
+}
+
+// storedResult is a stored result and the digest of its mutation.
+type storedResult struct {
+	result MutationResult
+	digest string
+}
+
 // storedMutation is a mutation with its result, to be stored.
 type storedMutation struct {
-	m Mutation
-	r MutationResult
+	m      Mutation
+	r      MutationResult
+	digest string
 }
 
 // storedResults reads the stored results of the given mutation ids of a
 // device, in one query.
-func storedResults(tx core.App, device string, ids []string) (map[string]MutationResult, error) {
+func storedResults(tx core.App, device string, ids []string) (map[string]storedResult, error) {
 	var rows []struct {
 		ID     string `db:"mutation_id"`
 		Result string `db:"result"`
+		Digest string `db:"digest"`
 	}
-	err := tx.DB().NewQuery("SELECT mutation_id, result FROM sync_mutations WHERE device = {:d} AND mutation_id IN (SELECT value FROM json_each({:ids}))").
+	err := tx.DB().NewQuery("SELECT mutation_id, result, digest FROM sync_mutations WHERE device = {:d} AND mutation_id IN (SELECT value FROM json_each({:ids}))").
 		Bind(dbx.Params{"d": device, "ids": mustJSON(ids)}).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("read stored results: %w", err)
 	}
-	out := make(map[string]MutationResult, len(rows))
+	out := make(map[string]storedResult, len(rows))
 	for _, row := range rows {
 		var r MutationResult
 		if err := json.Unmarshal([]byte(row.Result), &r); err != nil {
 			return nil, fmt.Errorf("decode stored result: %w", err)
 		}
-		out[row.ID] = r
+		out[row.ID] = storedResult{r, row.Digest}
 	}
 	return out, nil
 }
@@ -246,37 +301,15 @@ func storeResults(tx core.App, dev *Device, list []storedMutation) error {
 			}
 			params[fmt.Sprintf("m%d", i)] = sm.m.MutationID
 			params[fmt.Sprintf("r%d", i)] = string(raw)
-			values[i] = fmt.Sprintf("({:d}, {:m%d}, {:r%d}, {:at})", i, i)
+			params[fmt.Sprintf("h%d", i)] = sm.digest
+			values[i] = fmt.Sprintf("({:d}, {:m%d}, {:r%d}, {:h%d}, {:at})", i, i, i)
 		}
-		_, err := tx.DB().NewQuery("INSERT INTO sync_mutations (device, mutation_id, result, at) VALUES " + strings.Join(values, ", ")).
+		_, err := tx.DB().NewQuery("INSERT INTO sync_mutations (device, mutation_id, result, digest, at) VALUES " + strings.Join(values, ", ")).
 			Bind(params).Execute()
 		if err != nil {
 			return fmt.Errorf("store results: %w", err)
 		}
 		list = list[n:]
-	}
-	return nil
-}
-
-// keepRejection saves a rejected mutation with its payload where a
-// coordinator (and the person) can see it.
-func keepRejection(tx core.App, dev *Device, m Mutation, e *Error) error {
-	col, err := tx.FindCachedCollectionByNameOrId(schema.SyncRejections)
-	if err != nil {
-		return err
-	}
-	r := core.NewRecord(col)
-	r.Set("device_id", dev.ID)
-	r.Set("mutation_id", m.MutationID)
-	r.Set("person_collection", dev.Principal.Collection)
-	r.Set("person", dev.Principal.ID)
-	r.Set("collection", truncate(m.Collection, 50))
-	r.Set("record", truncate(m.ID, 50))
-	r.Set("op", truncate(m.Op, 10))
-	r.Set("payload", m)
-	r.Set("error", e)
-	if err := tx.Save(r); err != nil {
-		return fmt.Errorf("keep rejection: %w", err)
 	}
 	return nil
 }

@@ -9,18 +9,20 @@ import (
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/forms"
 
 	"github.com/samenspel/samenspel/schema"
 )
 
-// apply judges and applies one mutation inside tx. A *Error result means
-// rejected (nothing written); any other error is internal.
-func (s *Service) apply(tx core.App, dev *Device, m Mutation, memo *ruleMemo) (MutationResult, error) {
+// apply judges and applies one mutation, the i-th of its push, inside tx
+// (judge.go says how). A *Error result means rejected (nothing written);
+// any other error is internal.
+func (s *Service) apply(tx core.App, dev *Device, m Mutation, i int, runs *createRuns) (MutationResult, error) {
 	if m.invalid != nil {
 		return MutationResult{}, m.invalid
 	}
 	if !schema.IsSynced(m.Collection) {
-		return MutationResult{}, Errorf(CodeNotFound, "Unknown collection %q.", m.Collection).
+		return MutationResult{}, Errorf(CodeNotFound, "Unknown collection %q.", truncate(m.Collection, 50)).
 			WithData(map[string]any{"collection": "unknown"})
 	}
 	if !recordIDPattern.MatchString(m.ID) {
@@ -37,7 +39,7 @@ func (s *Service) apply(tx core.App, dev *Device, m Mutation, memo *ruleMemo) (M
 	}
 	switch m.Op {
 	case "create":
-		return s.applyCreate(tx, dev, col, m, memo)
+		return s.applyCreate(tx, dev, col, m, i, runs)
 	case "update":
 		return s.applyUpdate(tx, dev, col, m)
 	case "delete":
@@ -54,8 +56,19 @@ var metaFields = map[string]bool{
 	"collectionId": true, "collectionName": true, "expand": true,
 }
 
+// accountSettings are auth fields a push never writes, for anyone: they
+// are changed through PocketBase's own auth API (password reset,
+// verification). The e-mail address is not among them: the form lets the
+// manage rule decide it, as on REST.
+var accountSettings = map[string]bool{
+	core.FieldNameVerified: true, core.FieldNameEmailVisibility: true,
+	core.FieldNamePassword: true, core.FieldNameTokenKey: true,
+	"passwordConfirm": true, "oldPassword": true,
+}
+
 // writableData checks the fields of data against the collection: unknown,
-// hidden and system fields are refused by name.
+// hidden and account fields are refused by name, and values the field would
+// cast into something else (schema.CheckBody).
 func writableData(col *core.Collection, data map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(data))
 	bad := map[string]any{}
@@ -65,9 +78,11 @@ func writableData(col *core.Collection, data map[string]any) (map[string]any, er
 		}
 		f := col.Fields.GetByName(k)
 		switch {
+		case col.IsAuth() && accountSettings[k]:
+			bad[k] = "not writable through sync: an account setting"
 		case f == nil:
 			bad[k] = "unknown field"
-		case f.GetHidden() || k == core.FieldNameVerified || k == core.FieldNameEmailVisibility:
+		case f.GetHidden():
 			bad[k] = "not writable"
 		default:
 			out[k] = v
@@ -76,46 +91,65 @@ func writableData(col *core.Collection, data map[string]any) (map[string]any, er
 	if len(bad) > 0 {
 		return nil, Errorf(CodeInvalidRequest, "Some fields cannot be written.").WithData(bad)
 	}
+	if errs := schema.CheckBody(col, out); len(errs) > 0 {
+		return nil, Errorf(CodeInvalidRequest, "Some values do not fit their fields.").WithData(schema.FieldErrors(errs))
+	}
 	return out, nil
 }
 
-func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m Mutation, memo *ruleMemo) (MutationResult, error) {
+// loaded is a record with the form that loaded it.
+type loaded struct {
+	record *core.Record
+	form   *forms.RecordUpsert
+}
+
+// loadNew loads data into a new record as recordCreate does.
+func loadNew(tx core.App, col *core.Collection, id string, data map[string]any) loaded {
+	r := core.NewRecord(col)
+	r.Id = id
+	if col.IsAuth() {
+		r.SetRandomPassword() // clients log in after an invite sets their own password
+	}
+	form := forms.NewRecordUpsert(tx, r)
+	form.Load(data)
+	return loaded{r, form}
+}
+
+func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m Mutation, i int, runs *createRuns) (MutationResult, error) {
 	data, err := writableData(col, m.Data)
 	if err != nil {
 		return MutationResult{}, err
 	}
+	l := loadNew(tx, col, m.ID, data)
+	ok, err := runs.mayCreate(i, l.record, data)
+	if err != nil {
+		return MutationResult{}, err
+	}
+	if !ok {
+		return MutationResult{}, Errorf(CodeForbidden, "You may not create this %s.", col.Name)
+	}
+	// Only now, for a write the rule allows, is the id looked up: whether
+	// an id exists in a team one cannot see is nobody's business.
 	var exists int
 	if err := tx.DB().NewQuery("SELECT count(*) FROM {{" + col.Name + "}} WHERE id = {:id}").Bind(dbx.Params{"id": m.ID}).Row(&exists); err != nil {
 		return MutationResult{}, err
 	}
 	if exists > 0 {
-		return MutationResult{}, Errorf(CodeInvalidRequest, "A record with this id already exists.").
-			WithData(map[string]any{"id": "already exists"})
+		return MutationResult{}, Errorf(CodeInvalidRequest, "This id is already in use: make a new id for the new record.").
+			WithData(map[string]any{"id": "already in use"})
 	}
-	r := core.NewRecord(col)
-	r.Id = m.ID
-	for k, v := range data {
-		r.Set(k, v)
+	info := RequestInfo(dev.Person, "POST", data)
+	if ok, err := mayManageNew(tx, l.record, info); err != nil {
+		return MutationResult{}, err
+	} else if ok {
+		l.form.GrantManagerAccess()
 	}
-	if col.IsAuth() {
-		r.SetRandomPassword() // clients log in after an invite sets their own password
-	}
-	ok := memo.prechecked[m.MutationID]
-	if !ok {
-		var err error
-		if ok, err = memo.canCreate(tx, r, RequestInfo(dev.Person, "POST", data)); err != nil {
-			return MutationResult{}, err
-		}
-	}
-	if !ok {
-		return MutationResult{}, Errorf(CodeForbidden, "You may not create this %s.", col.Name)
-	}
-	schema.SetAuthor(r, dev.PersonKey())
-	schema.SetAuthorDevice(r, dev.ID)
-	if err := saveRecord(tx, r); err != nil {
+	schema.SetAuthor(l.record, dev.PersonKey())
+	schema.SetAuthorDevice(l.record, dev.ID)
+	if err := submit(l); err != nil {
 		return MutationResult{}, err
 	}
-	return MutationResult{MutationID: m.MutationID, Status: StatusApplied, Version: int64(r.GetInt(schema.FieldVersion))}, nil
+	return MutationResult{MutationID: m.MutationID, Status: StatusApplied, Version: int64(l.record.GetInt(schema.FieldVersion))}, nil
 }
 
 func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m Mutation) (MutationResult, error) {
@@ -127,7 +161,8 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 	if err != nil {
 		return s.updateOfGone(tx, dev, col, m, data)
 	}
-	if ok, err := canAccess(tx, r, RequestInfo(dev.Person, "PATCH", data), col.UpdateRule); err != nil {
+	info := RequestInfo(dev.Person, "PATCH", data)
+	if ok, err := canAccess(tx, r, info, col.UpdateRule); err != nil {
 		return MutationResult{}, err
 	} else if !ok {
 		return MutationResult{}, denied(tx, r, dev.Person)
@@ -137,12 +172,16 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 		return MutationResult{}, err
 	}
 	if len(plan.apply) > 0 {
-		for k, v := range plan.apply {
-			r.Set(k, v)
+		l := loaded{r, forms.NewRecordUpsert(tx, r)}
+		if ok, err := mayManage(tx, r, info); err != nil {
+			return MutationResult{}, err
+		} else if ok {
+			l.form.GrantManagerAccess()
 		}
+		l.form.Load(plan.apply)
 		schema.SetAuthor(r, dev.PersonKey())
 		schema.SetAuthorDevice(r, dev.ID)
-		if err := saveRecord(tx, r); err != nil {
+		if err := submit(l); err != nil {
 			return MutationResult{}, err
 		}
 	}
@@ -219,22 +258,20 @@ func (s *Service) applyDelete(tx core.App, dev *Device, col *core.Collection, m 
 	return MutationResult{MutationID: m.MutationID, Status: StatusApplied}, nil
 }
 
-// saveRecord saves with validation; field errors become invalid_request
-// with the fields named, anything else stays an internal error.
-func saveRecord(tx core.App, r *core.Record) error {
-	err := tx.Save(r)
+// submit saves a loaded record through its form (PocketBase's account
+// field checks, then every validator); field errors become
+// invalid_request with the fields named, anything else stays an internal
+// error.
+func submit(l loaded) error {
+	err := l.form.Submit()
 	if err == nil {
 		return nil
 	}
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {
-		data := map[string]any{}
-		for k, v := range verrs {
-			data[k] = v.Error()
-		}
-		return Errorf(CodeInvalidRequest, "The record has invalid fields.").WithData(data)
+		return Errorf(CodeInvalidRequest, "The record has invalid fields.").WithData(schema.FieldErrors(verrs))
 	}
-	return fmt.Errorf("save %s/%s: %w", r.Collection().Name, r.Id, err)
+	return fmt.Errorf("save %s/%s: %w", l.record.Collection().Name, l.record.Id, err)
 }
 
 // conflictResult answers a conflict with the record as it now stands.
@@ -257,4 +294,10 @@ func overlaps(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// saveRecord saves a record the server itself loaded (photos), through the
+// same form and error mapping as a pushed one.
+func saveRecord(tx core.App, r *core.Record) error {
+	return submit(loaded{r, forms.NewRecordUpsert(tx, r)})
 }

@@ -166,13 +166,13 @@ func TestAllowedRowsIsCanCreate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s, %s: %v", person.GetString("name"), name, err)
 			}
-			for _, r := range recs {
+			for i, r := range recs {
 				want, err := fieldsync.CanCreate(app, person, r)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got[r.Id] != want {
-					t.Fatalf("%s creating %s %v: together %v, one by one %v", person.GetString("name"), name, r.FieldsData(), got[r.Id], want)
+				if got[i] != want {
+					t.Fatalf("%s creating %s %v: together %v, one by one %v", person.GetString("name"), name, r.FieldsData(), got[i], want)
 				}
 				if want {
 					yes++

@@ -43,7 +43,7 @@ type Service struct {
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
 
-	noPrecheck bool // tests compare pushes with and without precheckCreates
+	noPrecheck bool // tests compare pushes with creates judged in runs and one by one
 
 	seenMu gosync.Mutex
 	seen   map[string]time.Time // device/column -> last stamp written

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"encoding/json"
 	"strings"
 	gosync "sync"
 
@@ -9,18 +8,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// A push of 500 creates asks the same create rule the same question over
-// and over: may this begeleider create a goal for a client of this team?
-// Evaluating a rule costs a query whose SQL is built and prepared anew
-// (about half a millisecond); the memo asks each distinct question once
-// per push.
-//
 // A create rule's answer depends only on who asks (fixed for a push), on
 // the values of the fields the rule names (@request.body.x and the new
 // record's own x), and on the rows of the collections the rule reaches
-// through relations. So the memo keys an answer by those field values, and
-// forgets it when the push writes one of those collections. The push runs
-// in one write transaction, so nobody else writes meanwhile.
+// through relations. planOf works out those fields and collections once
+// per rule, so a push can tell when creates may be judged together
+// (judge.go).
 
 // rulePlan says what a create rule depends on.
 type rulePlan struct {
@@ -120,68 +113,4 @@ func (p *rulePlan) follow(app core.App, c *core.Collection, parts []string) {
 			p.deps[c.Name] = true
 		}
 	}
-}
-
-// ruleMemo remembers create-rule answers within one push.
-type ruleMemo struct {
-	prechecked map[string]bool // mutation ids precheckCreates allowed
-	answers    map[string]bool
-	byDep      map[string][]string // collection -> keys whose answer read it
-}
-
-func newRuleMemo() *ruleMemo {
-	return &ruleMemo{answers: map[string]bool{}, byDep: map[string][]string{}}
-}
-
-// canCreate is canCreate, remembered.
-func (m *ruleMemo) canCreate(tx core.App, r *core.Record, info *core.RequestInfo) (bool, error) {
-	c := r.Collection()
-	if c.CreateRule == nil || *c.CreateRule == "" {
-		return canCreate(tx, r, info)
-	}
-	p := planOf(tx, c)
-	if !p.cacheable {
-		return canCreate(tx, r, info)
-	}
-	var key strings.Builder
-	key.WriteString(c.Id)
-	for _, f := range p.fields {
-		key.WriteString("\x00" + f + "=")
-		if _, ok := info.Body[f]; !ok {
-			key.WriteString("\x01absent")
-			continue
-		}
-		v, _ := json.Marshal(r.Get(f))
-		key.Write(v)
-	}
-	k := key.String()
-	if ok, found := m.answers[k]; found {
-		return ok, nil
-	}
-	ok, err := canCreate(tx, r, info)
-	if err != nil {
-		return false, err
-	}
-	m.answers[k] = ok
-	for dep := range p.deps {
-		m.byDep[dep] = append(m.byDep[dep], k)
-	}
-	return ok, nil
-}
-
-// wrote forgets the answers that read the collection a mutation wrote. A
-// delete may cascade anywhere: it forgets everything, the precheck's
-// answers too (a create under a parent deleted earlier in the push must
-// be refused by its rule, as it would be one by one).
-func (m *ruleMemo) wrote(mu Mutation) {
-	if mu.Op == "delete" {
-		m.prechecked = nil
-		m.answers = map[string]bool{}
-		m.byDep = map[string][]string{}
-		return
-	}
-	for _, k := range m.byDep[mu.Collection] {
-		delete(m.answers, k)
-	}
-	delete(m.byDep, mu.Collection)
 }
