@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -45,6 +46,15 @@ func guardMiddleware() *hook.Handler[*core.RequestEvent] {
 			}
 			if reason := refusedQuery(e.App, e.Auth, collection, e.Request.URL.Query()); reason != "" {
 				return e.BadRequestError(reason, nil)
+			}
+			if e.Request.Method == http.MethodPost || e.Request.Method == http.MethodPatch {
+				info, err := e.RequestInfo()
+				if err != nil {
+					return e.BadRequestError("The request body cannot be read.", err)
+				}
+				if err := checkBody(e.App, e.Request.Method, e.Request.URL.Path, info.Body); err != nil {
+					return err
+				}
 			}
 			return e.Next()
 		},

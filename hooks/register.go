@@ -18,12 +18,11 @@ func Register(app core.App) error {
 
 	app.OnRecordValidate(synced...).Bind(&hook.Handler[*core.RecordEvent]{Id: "samenspelValidate", Func: validateRecord})
 
-	app.OnRecordCreateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelBodyCreate", Func: checkRequestBody, Priority: -1})
-	app.OnRecordUpdateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelBodyUpdate", Func: checkRequestBody, Priority: -1})
 	app.OnRecordCreateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorCreate", Func: stampRequestAuthor})
 	app.OnRecordUpdateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorUpdate", Func: stampRequestAuthor})
 	app.OnRecordDeleteRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorDelete", Func: stampRequestAuthor})
 
+	app.OnBatchRequest().Bind(&hook.Handler[*core.BatchRequestEvent]{Id: "samenspelBatchBodies", Func: checkBatchBodies})
 	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{Id: "samenspelGuardRealtime", Func: guardRealtime})
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelGuard",

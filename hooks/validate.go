@@ -1,8 +1,11 @@
 package hooks
 
 import (
+	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -42,17 +45,39 @@ func validateRecord(e *core.RecordEvent) error {
 	return e.Next()
 }
 
-// checkRequestBody refuses, on a REST create or update (and so in
-// /api/batch and the admin UI), values the field would cast into something
-// else (schema.CheckBody), before anything is written: the same check the
-// sync push makes before its rules.
-func checkRequestBody(e *core.RecordRequestEvent) error {
-	info, err := e.RequestInfo()
-	if err != nil {
-		return err
+// checkBody refuses, for a REST create or update of a synced collection,
+// values the field would cast into something else (schema.CheckBody). It
+// must see the body as sent: PocketBase's handler casts every value before
+// its rules and hooks see the body, so this runs in the guard middleware
+// (and for each request of a batch), before the handler.
+func checkBody(app core.App, method, path string, body map[string]any) error {
+	if method != http.MethodPost && method != http.MethodPatch {
+		return nil
 	}
-	if errs := schema.CheckBody(e.Collection, info.Body); len(errs) > 0 {
+	name, ok := recordsPath(path)
+	if !ok || !schema.IsSynced(name) {
+		return nil
+	}
+	col, err := app.FindCachedCollectionByNameOrId(name)
+	if err != nil {
+		return nil // PocketBase answers the unknown collection
+	}
+	if errs := schema.CheckBody(col, body); len(errs) > 0 {
 		return apis.NewBadRequestError("Some values do not fit their fields.", errs)
+	}
+	return nil
+}
+
+// checkBatchBodies applies checkBody to each request of an /api/batch.
+func checkBatchBodies(e *core.BatchRequestEvent) error {
+	for _, r := range e.Batch {
+		u, err := url.Parse(r.URL)
+		if err != nil {
+			continue // PocketBase refuses it
+		}
+		if err := checkBody(e.App, strings.ToUpper(r.Method), u.Path, r.Body); err != nil {
+			return err
+		}
 	}
 	return e.Next()
 }

@@ -116,6 +116,9 @@ func saveConflicts(tx core.App, collection, recordID string, scope schema.Scope,
 	if err != nil {
 		return err
 	}
+	if scope, err = liveScope(tx, scope); err != nil {
+		return err
+	}
 	now := time.Now().UTC()
 	for _, l := range lost {
 		c := core.NewRecord(col)
@@ -139,6 +142,37 @@ func saveConflicts(tx core.App, collection, recordID string, scope schema.Scope,
 		}
 	}
 	return nil
+}
+
+// liveScope drops from a scope the team and clients that no longer exist:
+// an update of a deleted client's goal is kept for the team, not refused
+// for naming a client that is gone.
+func liveScope(tx core.App, s schema.Scope) (schema.Scope, error) {
+	if s.Team != "" {
+		if _, err := tx.FindRecordById(schema.Teams, s.Team); err != nil {
+			if !isNoRows(err) {
+				return s, err
+			}
+			s.Team = ""
+		}
+	}
+	var live []string
+	if len(s.Clients) > 0 {
+		err := tx.DB().Select("id").From(schema.Clients).Where(dbx.In("id", anySlice(s.Clients)...)).Column(&live)
+		if err != nil {
+			return s, fmt.Errorf("live clients: %w", err)
+		}
+	}
+	s.Clients = live
+	return s, nil
+}
+
+func anySlice(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 // tombstoneBuckets lists the buckets a deleted record was in (empty if it

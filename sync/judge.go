@@ -12,8 +12,9 @@ import (
 //
 //  1. the body: unknown, hidden and account fields refused by name
 //     (writableData), values the field would cast into something else
-//     refused (schema.CheckBody, which the REST API runs too), so the body
-//     the rules read is the value that is stored;
+//     refused (schema.CheckBody, which the REST API runs too), then each
+//     value cast as the field casts it (bodyOf), as REST does before its
+//     rules: the body the rules read is the value that is stored;
 //  2. the record: loaded through PocketBase's own form
 //     (forms.RecordUpsert), as REST loads it;
 //  3. the rule, on the body as sent and the record as loaded: the create
@@ -29,8 +30,8 @@ import (
 // collection, and a rule that reads its own collection is never judged
 // this way. A "no" is asked again one by one, so the answer's reason comes
 // from the rule itself; records whose body the row cannot stand for
-// (a value that is not what the field stores, a field the rule names that
-// the body does not set) are judged one by one at their turn.
+// (a field the rule names that the body does not set) are judged one by
+// one at their turn.
 
 // createRuns judges the creates of one push in runs.
 type createRuns struct {
@@ -101,22 +102,28 @@ func (c *createRuns) judgeRun(i int) error {
 }
 
 // batchable returns the record a create would save, when a row of it can
-// stand for the body in the rule: every field the rule names is set by the
-// body to exactly what the record stores.
+// stand for the body in the rule: the body sets every field the rule
+// names (to what the record stores: bodyOf).
 func (c *createRuns) batchable(col *core.Collection, plan *rulePlan, m Mutation) *core.Record {
 	if m.invalid != nil || !recordIDPattern.MatchString(m.ID) {
 		return nil
 	}
 	data, err := writableData(col, m.Data)
-	if err != nil || len(schema.CheckBody(col, data)) > 0 {
+	if err != nil {
 		return nil
 	}
-	r := loadNew(c.tx, col, m.ID, data).record
-	for _, f := range plan.fields {
-		v, ok := data[f]
-		if !ok || !sameValue(v, r.Get(f)) {
-			return nil
+	l, body := loadNew(c.tx, col, m.ID, data)
+	if !hasAll(body, plan.fields) {
+		return nil
+	}
+	return l.record
+}
+
+func hasAll(data map[string]any, fields []string) bool {
+	for _, f := range fields {
+		if _, ok := data[f]; !ok {
+			return false
 		}
 	}
-	return r
+	return true
 }

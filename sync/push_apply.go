@@ -103,16 +103,27 @@ type loaded struct {
 	form   *forms.RecordUpsert
 }
 
-// loadNew loads data into a new record as recordCreate does.
-func loadNew(tx core.App, col *core.Collection, id string, data map[string]any) loaded {
+// loadNew loads data into a new record as recordCreate does, and returns
+// the body its rules read (bodyOf).
+func loadNew(tx core.App, col *core.Collection, id string, data map[string]any) (loaded, map[string]any) {
 	r := core.NewRecord(col)
 	r.Id = id
 	if col.IsAuth() {
 		r.SetRandomPassword() // clients log in after an invite sets their own password
 	}
+	body := bodyOf(r, data)
 	form := forms.NewRecordUpsert(tx, r)
-	form.Load(data)
-	return loaded{r, form}
+	form.Load(body)
+	return loaded{r, form}, body
+}
+
+// bodyOf is the body PocketBase's rules read for a write of data to r:
+// each value as the field casts it (recordDataFromRequest's
+// ReplaceModifiers). A list sent for a single relation is its last id
+// there, which is why writableData refuses such lists: the rule and the
+// record would not otherwise read what was sent.
+func bodyOf(r *core.Record, data map[string]any) map[string]any {
+	return r.ReplaceModifiers(data)
 }
 
 func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m Mutation, i int, runs *createRuns) (MutationResult, error) {
@@ -120,7 +131,7 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 	if err != nil {
 		return MutationResult{}, err
 	}
-	l := loadNew(tx, col, m.ID, data)
+	l, data := loadNew(tx, col, m.ID, data)
 	ok, err := runs.mayCreate(i, l.record, data)
 	if err != nil {
 		return MutationResult{}, err
@@ -161,6 +172,7 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 	if err != nil {
 		return s.updateOfGone(tx, dev, col, m, data)
 	}
+	data = bodyOf(r, data)
 	info := RequestInfo(dev.Person, "PATCH", data)
 	if ok, err := canAccess(tx, r, info, col.UpdateRule); err != nil {
 		return MutationResult{}, err
