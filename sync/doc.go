@@ -37,11 +37,15 @@
 //
 // # Idempotency
 //
-// Each mutation is applied in its own transaction together with its result
-// in sync_mutations, keyed by (device, mutation_id). Replaying a mutation
-// returns the stored result and changes nothing, also after a crash between
-// commit and answer. Rejected mutations are stored too, with their payload
-// in sync_rejections, for a coordinator to see.
+// A push is one transaction; each mutation is a savepoint inside it,
+// applied together with its result in sync_mutations, keyed by (device,
+// mutation_id), with a digest of its content. Replaying a mutation returns
+// the stored result and changes nothing, also after a crash between commit
+// and answer; the same id with other content is refused
+// (mutation_id_reused). A mutation that fails for any reason is rolled
+// back to its savepoint and rejected, the rest of the push goes on.
+// Rejected mutations are stored too, with their payload (bounded) in
+// sync_rejections, for a coordinator to see.
 //
 // # Conflicts
 //
@@ -62,5 +66,6 @@
 // defined next to the rules (schema/scope.go, schema/rules.go), and tests
 // compare what pull sends each person with what the REST API shows them.
 // Push evaluates the API rules themselves, the way PocketBase's REST API
-// does, so a mutation is allowed exactly when the same REST write would be.
+// does, on the body cast the way REST casts it (judge.go), so a mutation is
+// allowed exactly when the same REST write would be.
 package sync
