@@ -12,9 +12,10 @@ package sync_test
 //
 //	go test ./sync/ -run '^$' -bench . -benchtime 3x -count 3 -timeout 150m
 //
-// (about 20 min on 2 shared cores, most of it in the REST baselines; building
-// the 100k records takes 1.5 to 3 min of that). One part:
-// -bench 'Pull100k/coordinator'. Profiles of the timed part only (go test's
+// (about 20 min on 2 shared cores before the REST list was keyset-paged, less
+// now; most of it in the REST baselines, building the 100k records 1.3 to
+// 3 min). One part: -bench 'Pull100k/coordinator'; the pulls alone,
+// -bench BenchmarkPull100k, took 7.5 min. Profiles of the timed part only (go test's
 // -cpuprofile also covers the data setup):
 //
 //	SAMENSPEL_BENCH_CPUPROFILE=/tmp/prof go test ./sync/ -run '^$' -bench ...
