@@ -101,11 +101,9 @@ func benchCountsString(counts map[string]int) string {
 
 // buildBenchData saves every record with app.Save, hooks on, in one big
 // transaction: versions, authorship and sync_feed rows are exactly what
-// production writes. It adds an (updated, id) index to every listed
-// collection first: PocketBase's REST list needs it to page by
-// sort=updated,id without sorting the table per page. The sync pull does
-// not use it (it reads sync_feed); it is there only so the REST baseline is
-// PocketBase at its best.
+// production writes. No index is added: the REST baseline pages by id,
+// which the primary key indexes (an (updated, id) index for paging by
+// sort=updated,id was slower, see benchPullREST).
 func buildBenchData(tb testing.TB, size int) (*benchData, error) {
 	app := servertest.NewUncleanedApp(tb, benchConfig())
 	ok := false
@@ -114,16 +112,6 @@ func buildBenchData(tb testing.TB, size int) (*benchData, error) {
 			app.Cleanup()
 		}
 	}()
-	for _, name := range benchListed {
-		col, err := app.FindCollectionByNameOrId(name)
-		if err != nil {
-			return nil, err
-		}
-		col.AddIndex("idx_bench_"+name+"_updated_id", false, "updated, id", "")
-		if err := app.Save(col); err != nil {
-			return nil, fmt.Errorf("index %s: %w", name, err)
-		}
-	}
 	d := &benchData{size: size, counts: map[string]int{}}
 	stop := benchCPUProfile(tb, fmt.Sprintf("setup-%d", size))
 	start := time.Now()

@@ -12,9 +12,10 @@ package sync_test
 //
 //	go test ./sync/ -run '^$' -bench . -benchtime 3x -count 3 -timeout 150m
 //
-// (about 20 min on 2 shared cores, most of it in the REST baselines; building
-// the 100k records takes 1.5 to 3 min of that). One part:
-// -bench 'Pull100k/coordinator'. Profiles of the timed part only (go test's
+// (about 20 min on 2 shared cores before the REST list was keyset-paged, less
+// now; most of it in the REST baselines, building the 100k records 1.3 to
+// 3 min). One part: -bench 'Pull100k/coordinator'; the pulls alone,
+// -bench BenchmarkPull100k, took 7.5 min. Profiles of the timed part only (go test's
 // -cpuprofile also covers the data setup):
 //
 //	SAMENSPEL_BENCH_CPUPROFILE=/tmp/prof go test ./sync/ -run '^$' -bench ...
@@ -23,29 +24,36 @@ package sync_test
 //   - BenchmarkPull100k: a fresh pull of everything, with the Go client
 //     (limit 5,000, with and without gzip), as raw HTTP pages decoded only
 //     as far as the cursor, and in-process (Service.Pull, no HTTP); against
-//     paging PocketBase's REST list API (perPage=1000, sort=updated,id,
-//     skipTotal=1, each listed collection, as the same person, with an
-//     (updated, id) index) and against the physical limit here, SELECT *
-//     scanned into Go values and encoded with encoding/json.
+//     PocketBase's REST list API as the same person, each listed collection
+//     keyset-paged by id (perPage=1000, skipTotal=1), records kept as raw
+//     JSON as the Go client keeps them, and against the physical limit
+//     here, the fields a pull sends read by a plain SELECT into structs
+//     and encoded with encoding/json.
 //   - BenchmarkPush10k: 10k goal creates by the begeleider, via sync push in
 //     batches of 500, via REST one by one, via /api/batch of 500.
 //   - BenchmarkPullIncremental: a pull with an up-to-date cursor at 1k, 10k
 //     and 100k records; its cost must not grow with the database.
+//
+// Each baseline is PocketBase (or SQLite) at its best, doing the same work
+// as the sync path it is compared with; the comment of each says how. The
+// same HTTP client serves both sides (keep-alive; gzip only where asked).
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/servertest"
@@ -55,7 +63,6 @@ import (
 
 const (
 	benchPullLimit  = 5000 // the protocol's maximum page
-	benchRestPage   = 1000 // PocketBase's maximum perPage
 	benchPushCount  = 10_000
 	benchBatchSize  = 500
 	benchIncRepeats = 200 // pulls per op of BenchmarkPullIncremental
@@ -138,39 +145,54 @@ func BenchmarkPullIncremental(b *testing.B) {
 	}
 }
 
-// benchScanJSON is the physical limit: every row of the listed
-// collections scanned into Go values and encoded with encoding/json, in
-// pages of a few MB, no HTTP.
+// benchScanJSON is the physical limit: every record of the listed
+// collections read by one plain SELECT of the fields a pull sends, scanned
+// into a struct and encoded with encoding/json, in pages of a few MB, no
+// HTTP. At its best: typed struct fields, as hand-written code would have
+// them (before, SELECT * went through a map per row, whose keys
+// encoding/json sorts for every row), and only the fields a device gets
+// (SELECT * also read the hidden ones: every record's authorship, the
+// password hash and token key of clients).
+// The struct types are built from the collections (benchScanType), so the
+// baseline follows the schema as the pull does.
 func benchScanJSON(b *testing.B, env *benchEnv) {
 	db := env.app.ConcurrentDB().(*dbx.DB).DB()
+	type scan struct {
+		query string
+		row   reflect.Value // a *struct
+		ptrs  []any         // its fields
+	}
+	var scans []scan
+	for _, col := range benchListed {
+		c, err := env.app.FindCollectionByNameOrId(col)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t, query := benchScanType(c)
+		row := reflect.New(t)
+		ptrs := make([]any, t.NumField())
+		for i := range ptrs {
+			ptrs[i] = row.Elem().Field(i).Addr().Interface()
+		}
+		scans = append(scans, scan{query, row, ptrs})
+	}
 	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	n := 0
 	m := benchMeasure(b)
 	for b.Loop() {
 		n = 0
-		for _, col := range benchListed {
-			rows, err := db.Query("SELECT * FROM " + col)
+		for _, sc := range scans {
+			rows, err := db.Query(sc.query)
 			if err != nil {
 				b.Fatal(err)
 			}
-			cols, err := rows.Columns()
-			if err != nil {
-				b.Fatal(err)
-			}
-			vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			enc := json.NewEncoder(&buf)
+			row := sc.row.Interface()
 			for rows.Next() {
-				if err := rows.Scan(ptrs...); err != nil {
+				if err := rows.Scan(sc.ptrs...); err != nil {
 					b.Fatal(err)
 				}
-				m := make(map[string]any, len(cols))
-				for i, c := range cols {
-					m[c] = vals[i]
-				}
-				if err := enc.Encode(m); err != nil {
+				if err := enc.Encode(row); err != nil {
 					b.Fatal(err)
 				}
 				n++
@@ -189,6 +211,67 @@ func benchScanJSON(b *testing.B, env *benchEnv) {
 	}
 	m.finish(n, 0)
 }
+
+// benchScanType returns a struct type with a field for every field of c a
+// pull sends (the visible ones, as recordJSON picks them), typed as
+// PocketBase stores it and tagged with its name, and the SELECT of those
+// columns.
+func benchScanType(c *core.Collection) (reflect.Type, string) {
+	var fields []reflect.StructField
+	var cols []string
+	for _, f := range c.Fields {
+		if f.GetHidden() {
+			continue
+		}
+		t := reflect.TypeFor[string]()
+		switch f := f.(type) {
+		case *core.BoolField:
+			t = reflect.TypeFor[bool]()
+		case *core.NumberField:
+			t = reflect.TypeFor[float64]()
+		case *core.JSONField, *core.GeoPointField:
+			t = reflect.TypeFor[benchJSON]()
+		case *core.RelationField:
+			if f.IsMultiple() {
+				t = reflect.TypeFor[benchJSON]()
+			}
+		case *core.SelectField:
+			if f.IsMultiple() {
+				t = reflect.TypeFor[benchJSON]()
+			}
+		case *core.FileField:
+			if f.IsMultiple() {
+				t = reflect.TypeFor[benchJSON]()
+			}
+		}
+		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("F%d", len(fields)), Type: t, Tag: reflect.StructTag(fmt.Sprintf(`json:"%s"`, f.GetName()))})
+		cols = append(cols, `"`+f.GetName()+`"`)
+	}
+	return reflect.StructOf(fields), fmt.Sprintf(`SELECT %s FROM "%s"`, strings.Join(cols, ", "), c.Name)
+}
+
+// benchJSON is a column holding JSON (a JSON field, a multi-valued
+// relation or select), scanned as its text and encoded as it is.
+type benchJSON []byte
+
+func (j *benchJSON) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*j = append((*j)[:0], "null"...)
+	case string:
+		*j = append((*j)[:0], v...)
+	case []byte:
+		*j = append((*j)[:0], v...)
+	default:
+		return fmt.Errorf("JSON column holds %T", v)
+	}
+	if len(*j) == 0 {
+		*j = append(*j, "null"...)
+	}
+	return nil
+}
+
+func (j benchJSON) MarshalJSON() ([]byte, error) { return j, nil }
 
 // benchPullInProcess pulls everything with Service.Pull: the server's work
 // without HTTP, authentication or gzip.
@@ -212,10 +295,11 @@ func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool
 	ctx := context.Background()
 	token := servertest.Token(b, person)
 	var wire int64
+	var c *client.Client
 	m := benchMeasure(b)
 	for b.Loop() {
 		b.StopTimer()
-		c := client.New(env.srv.URL, "bench-client-"+person.Id)
+		c = client.New(env.srv.URL, "bench-client-"+person.Id)
 		c.PullLimit = benchPullLimit
 		c.HTTP, c.Gzip = env.http, gzip
 		if err := c.Register(ctx, token); err != nil {
@@ -234,6 +318,7 @@ func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool
 		b.StartTimer()
 	}
 	m.finish(env.data.total, wire)
+	benchCheckStore(b, env, c.Store())
 }
 
 // benchPullHTTPRaw follows pull pages over HTTP, decoding each only as far
@@ -271,40 +356,167 @@ func benchPullHTTPRaw(b *testing.B, env *benchEnv, person *core.Record) {
 }
 
 // benchPullREST pages through every listed collection with PocketBase's
-// REST list API as the person, as the JS SDK's getFullList does, decoded
-// into maps and kept by id like the Go client's store.
+// REST list API as the person, as an app would that keeps records by id like
+// the Go client; PocketBase at its best, doing the same work as a pull:
+//   - keyset paging on the primary key: sort=id and filter=id>"<last id>",
+//     so every page starts with a seek in the id index. Paging by page
+//     number (OFFSET), as before, made every page read past all earlier
+//     rows again. Keyset on (updated, id), with an (updated, id) index and
+//     the filter (updated>"X" || (updated="X" && id>"Y")), was slower in
+//     the one run that had both (-benchtime 1x): 4.5 s against 3.6 s for
+//     the coordinator, 10.0 s against 5.3 s for the begeleider (likely the
+//     OR, which SQLite cannot seek as one range; not profiled).
+//   - perPage at PocketBase's maximum (search.MaxPerPage) and skipTotal=1,
+//     so no COUNT query runs.
+//   - the response read into a buffer sized from Content-Length and each
+//     record kept as its raw JSON in a client.Store (PutRaw), exactly as the
+//     Go client reads and keeps a pull; only the id is read out of a record
+//     (benchJSONString), where the client reads it from the change's head.
+//     Before, every record was decoded into a map.
+//   - the same HTTP client as the sync client: keep-alive, no gzip.
+//     PocketBase's REST API does not compress, so the gzip pull is compared
+//     with this uncompressed baseline; on loopback gzip only costs the
+//     sync side CPU.
+//
+// Every collection must come back complete: the counts per collection are
+// checked against the data set, as the sync client's are.
 func benchPullREST(b *testing.B, env *benchEnv, person *core.Record) {
 	token := servertest.Token(b, person)
 	var wire int64
+	var store *client.Store
 	m := benchMeasure(b)
 	for b.Loop() {
 		w0 := env.wire.Load()
-		n := 0
-		store := map[string]map[string]map[string]any{}
+		store = client.NewStore()
 		for _, col := range benchListed {
-			store[col] = map[string]map[string]any{}
-			for page := 1; ; page++ {
-				path := fmt.Sprintf("/api/collections/%s/records?page=%d&perPage=%d&sort=updated,id&skipTotal=1", col, page, benchRestPage)
-				var res struct {
-					Items []map[string]any `json:"items"`
-				}
-				benchGetJSON(b, env, path, token, &res)
-				for _, it := range res.Items {
-					id, _ := it["id"].(string)
-					store[col][id] = it
-				}
-				n += len(res.Items)
-				if len(res.Items) < benchRestPage {
-					break
-				}
-			}
+			benchListREST(b, env, token, col, store)
 		}
 		wire += env.wire.Load() - w0
-		if n != env.data.total {
-			b.Fatalf("listed %d records, want %d", n, env.data.total)
+		if got, want := store.Len(), env.data.total; got != want {
+			b.Fatalf("listed %d records, want %d", got, want)
 		}
 	}
 	m.finish(env.data.total, wire)
+	benchCheckStore(b, env, store)
+}
+
+// benchListREST lists one collection into store, keyset-paged by id.
+func benchListREST(tb testing.TB, env *benchEnv, token, col string, store *client.Store) {
+	q := url.Values{"perPage": {fmt.Sprint(search.MaxPerPage)}, "sort": {"id"}, "skipTotal": {"1"}}
+	for {
+		var page benchRESTPage
+		benchGetJSON(tb, env, "/api/collections/"+col+"/records?"+q.Encode(), token, &page)
+		for _, r := range page.Items {
+			store.PutRaw(col, r.id, r.raw)
+		}
+		if len(page.Items) < search.MaxPerPage {
+			return
+		}
+		q.Set("filter", fmt.Sprintf("id>%q", page.Items[len(page.Items)-1].id)) // ids are [a-z0-9]
+	}
+}
+
+// benchRESTPage is a page of PocketBase's REST list, records kept raw.
+type benchRESTPage struct {
+	Items []benchRESTRecord `json:"items"`
+}
+
+// benchRESTRecord is one listed record: its JSON as PocketBase sent it (a
+// copy, as json.RawMessage makes) and its id.
+type benchRESTRecord struct {
+	id  string
+	raw json.RawMessage
+}
+
+func (r *benchRESTRecord) UnmarshalJSON(data []byte) error {
+	r.raw = append(r.raw[:0], data...)
+	var err error
+	r.id, err = benchJSONString(data, "id")
+	return err
+}
+
+// benchJSONString returns the string value of a top-level key of a JSON
+// object that encoding/json has already checked (as it checks a whole
+// document before decoding it), reading only as far as that key.
+func benchJSONString(obj []byte, key string) (string, error) {
+	i := benchSkipSpace(obj, 0)
+	if i == len(obj) || obj[i] != '{' {
+		return "", fmt.Errorf("not an object: %.100s", obj)
+	}
+	for i = benchSkipSpace(obj, i+1); i < len(obj) && obj[i] == '"'; {
+		end := benchValueEnd(obj, i)
+		k := obj[i+1 : end-1] // field names need no unescaping
+		i = benchSkipSpace(obj, end)
+		i = benchSkipSpace(obj, i+1) // past the colon
+		end = benchValueEnd(obj, i)
+		if string(k) == key {
+			v := obj[i:end]
+			if len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0 {
+				return string(v[1 : len(v)-1]), nil
+			}
+			var s string
+			err := json.Unmarshal(v, &s)
+			return s, err
+		}
+		i = benchSkipSpace(obj, end)
+		if i < len(obj) && obj[i] == ',' {
+			i = benchSkipSpace(obj, i+1)
+		}
+	}
+	return "", fmt.Errorf("no %q in %.100s", key, obj)
+}
+
+func benchSkipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// benchValueEnd returns the index just past the valid JSON value at b[i].
+func benchValueEnd(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// benchCheckStore fails unless store holds exactly the records of every
+// listed collection, as a fresh pull of the data set leaves them.
+func benchCheckStore(tb testing.TB, env *benchEnv, store *client.Store) {
+	tb.Helper()
+	for _, col := range benchListed {
+		if got, want := len(store.IDs(col)), env.data.counts[col]; got != want {
+			tb.Fatalf("%s: %d records, want %d", col, got, want)
+		}
+	}
+	if got, want := store.Len(), env.data.total; got != want {
+		tb.Fatalf("%d records, want %d", got, want)
+	}
 }
 
 // benchPushGoals are the 10k goals every push benchmark creates, for the
@@ -351,14 +563,22 @@ func benchPushSync(b *testing.B, env *benchEnv, goals []map[string]any) {
 	m.finish(benchPushCount, 0)
 }
 
+// benchPushSingle creates the goals with PocketBase's REST API one request
+// after another, in order, as a phone's outbox must send them (a later
+// mutation may depend on an earlier one). At its best: keep-alive, and the
+// bodies (ids made on the device, as the sync client makes them) built
+// with the timer stopped, as the sync client's queue is; the created
+// record each answer holds is read but not decoded, less than the sync
+// client does with its results.
 func benchPushSingle(b *testing.B, env *benchEnv, goals []map[string]any) {
 	token := servertest.Token(b, env.begeleider)
 	before := benchCountGoals(b, env)
 	m := benchMeasure(b)
 	for b.Loop() {
-		for _, g := range goals {
-			body := maps.Clone(g)
-			body["id"] = client.NewID()
+		b.StopTimer()
+		bodies := benchPushBodies(goals)
+		b.StartTimer()
+		for _, body := range bodies {
 			benchPostJSON(b, env, "/api/collections/goals/records", token, body, nil)
 		}
 	}
@@ -366,32 +586,53 @@ func benchPushSingle(b *testing.B, env *benchEnv, goals []map[string]any) {
 	m.finish(benchPushCount, 0)
 }
 
+// benchPushBatch creates the goals with PocketBase's /api/batch, as many
+// per request as the sync push sends (batch settings raised to 500 in
+// newBenchEnv), bodies built with the timer stopped as in benchPushSingle.
+// Each item's answer is read as raw JSON, not decoded (before, into a
+// map); the sync client does more with its results (folds each into its
+// store).
 func benchPushBatch(b *testing.B, env *benchEnv, goals []map[string]any) {
 	token := servertest.Token(b, env.begeleider)
 	before := benchCountGoals(b, env)
 	m := benchMeasure(b)
 	for b.Loop() {
-		for i := 0; i < len(goals); i += benchBatchSize {
+		b.StopTimer()
+		var batches []map[string]any
+		bodies := benchPushBodies(goals)
+		for i := 0; i < len(bodies); i += benchBatchSize {
 			reqs := make([]map[string]any, 0, benchBatchSize)
-			for _, g := range goals[i:min(i+benchBatchSize, len(goals))] {
-				body := maps.Clone(g)
-				body["id"] = client.NewID()
+			for _, body := range bodies[i:min(i+benchBatchSize, len(bodies))] {
 				reqs = append(reqs, map[string]any{"method": "POST", "url": "/api/collections/goals/records", "body": body})
 			}
+			batches = append(batches, map[string]any{"requests": reqs})
+		}
+		b.StartTimer()
+		for _, batch := range batches {
 			var res []struct {
-				Status int `json:"status"`
-				Body   any `json:"body"`
+				Status int             `json:"status"`
+				Body   json.RawMessage `json:"body"`
 			}
-			benchPostJSON(b, env, "/api/batch", token, map[string]any{"requests": reqs}, &res)
+			benchPostJSON(b, env, "/api/batch", token, batch, &res)
 			for _, r := range res {
 				if r.Status != http.StatusOK {
-					b.Fatalf("batch item: %d %v", r.Status, r.Body)
+					b.Fatalf("batch item: %d %s", r.Status, r.Body)
 				}
 			}
 		}
 	}
 	benchCheckGoals(b, env, before)
 	m.finish(benchPushCount, 0)
+}
+
+// benchPushBodies are the create bodies of goals with fresh ids.
+func benchPushBodies(goals []map[string]any) []map[string]any {
+	out := make([]map[string]any, len(goals))
+	for i, g := range goals {
+		out[i] = maps.Clone(g)
+		out[i]["id"] = client.NewID()
+	}
+	return out
 }
 
 func benchCountGoals(b *testing.B, env *benchEnv) int {
@@ -567,10 +808,16 @@ func benchSend(tb testing.TB, env *benchEnv, req *http.Request, out any) {
 		tb.Fatal(err)
 	}
 	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
+	// Read as the Go client reads (transport.go): into a buffer sized from
+	// Content-Length.
+	var buf bytes.Buffer
+	if res.ContentLength > 0 {
+		buf.Grow(int(res.ContentLength) + 1)
+	}
+	if _, err := buf.ReadFrom(res.Body); err != nil {
 		tb.Fatal(err)
 	}
+	raw := buf.Bytes()
 	if res.StatusCode != http.StatusOK {
 		tb.Fatalf("%s %s: %d %.500s", req.Method, req.URL.Path, res.StatusCode, raw)
 	}
