@@ -42,7 +42,9 @@ func captureDelete(e *core.RecordEvent) error {
 		e.App = tx
 		root, done := beginDelete(tx, e.Record)
 		defer done()
-		if deleter := deleterOf(tx); !root && deleter.author != "" {
+		// A conflict deleted inside another delete (a deleted client's,
+		// forget_client.go) is not kept as a conflict of itself.
+		if deleter := deleterOf(tx); !root && deleter.author != "" && e.Record.Collection().Name != schema.SyncConflicts {
 			if err := keepCascaded(tx, e.Record, deleter); err != nil {
 				return err
 			}

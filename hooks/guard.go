@@ -67,13 +67,17 @@ func guardRealtime(e *core.RealtimeSubscribeRequestEvent) error {
 		return e.Next()
 	}
 	for _, sub := range e.Subscriptions {
-		topic, rawQuery, _ := strings.Cut(sub, "?")
-		collection, _, _ := strings.Cut(topic, "/")
-		q, _ := url.ParseQuery(rawQuery)
-		opts := q.Get("options")
+		// Read the options as PocketBase's subscriptions.DefaultClient does:
+		// a subscription it cannot parse has no options.
+		u, err := url.Parse(sub)
+		if err != nil {
+			continue
+		}
+		opts := u.Query().Get("options")
 		if opts == "" {
 			continue
 		}
+		collection, _, _ := strings.Cut(u.Path, "/")
 		if reason := refusedOptions(e.App, e.Auth, collection, opts); reason != "" {
 			return e.BadRequestError(reason, nil)
 		}
@@ -118,15 +122,24 @@ func refusedOptions(app core.App, auth *core.Record, collection, opts string) st
 	if strings.Contains(opts, "@collection") {
 		return "Filters on other collections (@collection) are not allowed."
 	}
+	// Decode as PocketBase does: values of any type, errors ignored (a
+	// value of the wrong type anywhere fails json.Unmarshal, yet the rest
+	// is decoded and PocketBase uses it). A struct of strings here, with
+	// the check skipped on error, let a filter through next to a number.
 	var parsed struct {
-		Query map[string]string `json:"query"`
+		Query map[string]any `json:"query"`
 	}
-	if json.Unmarshal([]byte(opts), &parsed) != nil {
-		return refusedFilter(app, auth, collection, opts)
+	_ = json.Unmarshal([]byte(opts), &parsed)
+	raw, ok := parsed.Query["filter"]
+	if !ok || raw == nil {
+		return ""
+	}
+	filter, ok := raw.(string)
+	if !ok {
+		return "The filter must be a string."
 	}
 	// The filter is a JSON string: scanning the raw options would see one
 	// string literal and no field paths at all.
-	filter := parsed.Query["filter"]
 	if reason := refusedFilter(app, auth, collection, filter); reason != "" {
 		return reason
 	}

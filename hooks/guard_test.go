@@ -163,3 +163,34 @@ func realtimeConnect(tb testing.TB, base string) string {
 	tb.Fatalf("realtime closed before PB_CONNECT: %v", lines.Err())
 	return ""
 }
+
+// TestRealtimeGuardOddOptions: PocketBase reads a subscription's options
+// leniently (values of any JSON type, decoding errors ignored), so the
+// guard must read them the same way: an extra non-string value next to
+// the filter, or odd headers, do not let a probing filter through.
+func TestRealtimeGuardOddOptions(t *testing.T) {
+	t.Parallel()
+	app, w := servertest.NewWorldApp(t)
+	srv := servertest.Serve(t, app)
+
+	probe := `safari.clients.name ?= "Jan"`
+	for name, opts := range map[string]map[string]any{
+		"number in query":     {"query": map[string]any{"filter": probe, "page": 1}},
+		"object in query":     {"query": map[string]any{"filter": probe, "x": map[string]any{"y": true}}},
+		"number in headers":   {"query": map[string]any{"filter": probe}, "headers": map[string]any{"x": 1}},
+		"headers not object":  {"query": map[string]any{"filter": probe}, "headers": 1},
+		"extra top-level key": {"query": map[string]any{"filter": probe}, "extra": []int{1}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			clientID := realtimeConnect(t, srv.URL)
+			raw, _ := json.Marshal(opts)
+			sub := "observations/*?options=" + url.QueryEscape(string(raw))
+			got := call(t, srv.URL, servertest.Token(t, w.AdvA), http.MethodPost, "/api/realtime",
+				map[string]any{"clientId": clientID, "subscriptions": []string{sub}})
+			if got, want := got, http.StatusBadRequest; got != want {
+				t.Errorf("subscribe status=%d, want %d", got, want)
+			}
+		})
+	}
+}

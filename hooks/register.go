@@ -15,6 +15,7 @@ func Register(app core.App) error {
 	app.OnRecordCreateExecute(synced...).Bind(&hook.Handler[*core.RecordEvent]{Id: "samenspelCaptureCreate", Func: captureSave})
 	app.OnRecordUpdateExecute(synced...).Bind(&hook.Handler[*core.RecordEvent]{Id: "samenspelCaptureUpdate", Func: captureSave})
 	app.OnRecordDeleteExecute(synced...).Bind(&hook.Handler[*core.RecordEvent]{Id: "samenspelCaptureDelete", Func: captureDelete})
+	app.OnRecordDeleteExecute(schema.Clients).Bind(&hook.Handler[*core.RecordEvent]{Id: "samenspelForgetClient", Func: forgetClient})
 
 	app.OnRecordValidate(synced...).Bind(&hook.Handler[*core.RecordEvent]{Id: "samenspelValidate", Func: validateRecord})
 

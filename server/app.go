@@ -64,6 +64,7 @@ func Register(app core.App, cfg *Config) error {
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 	})
 	svc.RegisterMediaHooks(app)
+	fieldsync.RegisterHistoryHooks(app)
 	if err := invite.Register(app, cfg.PublicURL); err != nil {
 		return fmt.Errorf("register invites: %w", err)
 	}

@@ -28,15 +28,16 @@ func OpenStore(ctx context.Context, app core.App, cfg *Config) (storage.Store, e
 	if err != nil {
 		return nil, err
 	}
-	st, _, err := openStore(ctx, app, cfg, secret)
+	st, _, err := openStore(ctx, app, cfg, secret, nil)
 	return st, err
 }
 
 // openStore opens the configured photo storage. It runs when the server
 // starts serving, so a wrong S3 endpoint, key or bucket stops the start
 // with a message saying which; other commands (migrate, superuser) never
-// touch the network.
-func openStore(ctx context.Context, app core.App, cfg *Config, secret []byte) (storage.Store, *storage.Local, error) {
+// touch the network. putOpen, if set, closes the local store's uploads
+// (see storage.LocalConfig.PutOpen); S3 checks presigned URLs alone.
+func openStore(ctx context.Context, app core.App, cfg *Config, secret []byte, putOpen func(context.Context, string) (bool, error)) (storage.Store, *storage.Local, error) {
 	s := cfg.Storage
 	if s.Kind == "s3" {
 		st, err := storage.NewS3(ctx, storage.S3Config{
@@ -57,6 +58,7 @@ func openStore(ctx context.Context, app core.App, cfg *Config, secret []byte) (s
 		BaseURL: base + blobsPath,
 		Secret:  secret,
 		Logger:  app.Logger(),
+		PutOpen: putOpen,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("photo storage (local): %w", err)

@@ -48,7 +48,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter, 
 	if err != nil {
 		return err
 	}
-	store, local, err := openStore(context.Background(), se.App, cfg, secret)
+	store, local, err := openStore(context.Background(), se.App, cfg, secret, svc.UploadOpen)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,12 @@ type LocalConfig struct {
 	// Logger receives the errors that Handler answers as 500 internal,
 	// whose details it keeps from the client. Nil means slog.Default().
 	Logger *slog.Logger
+
+	// PutOpen, if set, is asked before Handler takes an upload: a ticket
+	// writes only while it answers true (the server closes a photo's
+	// upload once the photo is stored, before its ticket expires). False
+	// answers 403 forbidden, an error 500 internal.
+	PutOpen func(ctx context.Context, key string) (bool, error)
 }
 
 // Local is the embedded default Store: objects are files under a root
@@ -70,6 +76,7 @@ type Local struct {
 	basePath string // BaseURL's path without the trailing slash
 	key      []byte // HMAC key for tickets, derived from the secret
 	log      *slog.Logger
+	putOpen  func(ctx context.Context, key string) (bool, error)
 
 	// locks serialise the two renames of a Put (content type, bytes) with
 	// other Puts and Deletes of the same key, so that the bytes of one
@@ -120,6 +127,7 @@ func NewLocal(cfg LocalConfig) (*Local, error) {
 		baseURL:  u,
 		basePath: u.Path,
 		log:      cfg.Logger,
+		putOpen:  cfg.PutOpen,
 	}
 	if l.log == nil {
 		l.log = slog.Default()

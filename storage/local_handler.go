@@ -21,8 +21,8 @@ import (
 // never holds a whole photo in memory.
 //
 // Answers use the sync protocol's error shape: 403 forbidden for a missing,
-// tampered or expired ticket and for one made for another key, method or
-// content type; 413 payload_too_large for a body over the ticket's size;
+// tampered or expired ticket, for one made for another key, method or
+// content type, and for an upload LocalConfig.PutOpen has closed; 413 payload_too_large for a body over the ticket's size;
 // 400 invalid_request for a body shorter than its announced size or not
 // matching its SHA-256; 404 not_found for a GET of a missing object. A
 // refused upload leaves nothing behind. A successful PUT answers 200 with
@@ -80,6 +80,17 @@ func (l *Local) serveGet(w http.ResponseWriter, r *http.Request, key string) {
 }
 
 func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
+	if l.putOpen != nil {
+		open, err := l.putOpen(r.Context(), t.Key)
+		if err != nil {
+			l.internal(w, r, err)
+			return
+		}
+		if !open {
+			writeError(w, http.StatusForbidden, "forbidden", "Access denied: this upload is closed.", nil)
+			return
+		}
+	}
 	if t.ContentType != "" && r.Header.Get("Content-Type") != t.ContentType {
 		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for Content-Type "+t.ContentType+".", nil)
 		return

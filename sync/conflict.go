@@ -42,9 +42,11 @@ type mergePlan struct {
 //     is kept (in sync_conflicts).
 //
 // "Changed since base": when the device's base_version is the record's
-// version, nothing changed. Otherwise a field whose base value the device
-// sent changed if the stored value differs from it; a field without a base
-// value counts as changed.
+// version, nothing changed. Otherwise (an older base, or one the record
+// never had, ahead of its version: a device of a restored server, or a
+// forged push) a field whose base value the device sent changed if the
+// stored value differs from it; a field without a base value counts as
+// changed.
 func planMerge(r *core.Record, author, device string, m Mutation, data map[string]any) (*mergePlan, error) {
 	plan := &mergePlan{apply: map[string]any{}}
 	current := int64(r.GetInt(schema.FieldVersion))
@@ -52,7 +54,7 @@ func planMerge(r *core.Record, author, device string, m Mutation, data map[strin
 	if m.BaseVersion != nil {
 		baseVersion = *m.BaseVersion
 	}
-	concurrent := baseVersion < current
+	concurrent := baseVersion != current
 	authorship := schema.ReadAuthorship(r)
 	for _, field := range slices.Sorted(maps.Keys(data)) {
 		want := normalized(r.Collection(), field, data[field])

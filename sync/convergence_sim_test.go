@@ -41,6 +41,7 @@ type sim struct {
 	typed      map[string]string   // value -> where it was typed
 	superseded map[string]bool     // values someone replaced knowingly
 	deleting   map[string][]string // delete mutation id -> values the device saw in the record
+	teamC      string              // a team nobody works in: clients moved there leave every begeleider's sight
 }
 
 func newSim(t *testing.T, seed uint64) *sim {
@@ -48,6 +49,16 @@ func newSim(t *testing.T, seed uint64) *sim {
 	w := servertest.NewWorld(t, app)
 	s := &sim{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 7)), app: app, w: w,
 		srv: servertest.Serve(t, app), typed: map[string]string{}, superseded: map[string]bool{}, deleting: map[string][]string{}}
+	teams, err := app.FindCollectionByNameOrId(schema.Teams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	teamC := core.NewRecord(teams)
+	teamC.Set("name", "Team Oost")
+	if err := app.Save(teamC); err != nil {
+		t.Fatal(err)
+	}
+	s.teamC = teamC.Id
 	people := []struct {
 		name string
 		rec  *core.Record
@@ -223,14 +234,22 @@ func (s *sim) createOffline(d *simDevice, view *client.Store, collection string)
 	d.c.Create(collection, "", data)
 }
 
-// partialSync does part of a sync: a push, a single pull page, or both.
+// partialSync does part of a sync: a push, a single pull page (of the
+// device's page size, or of one record: partway through a drop after its
+// person left a team, which the next pulls may finish in one large page
+// after they rejoined), or both.
 func (s *sim) partialSync(ctx context.Context, d *simDevice) {
 	var err error
-	switch s.rng.IntN(3) {
+	switch s.rng.IntN(4) {
 	case 0:
 		err = d.c.Push(ctx)
 	case 1:
 		_, err = d.c.PullPage(ctx)
+	case 2:
+		limit := d.c.PullLimit
+		d.c.PullLimit = 1
+		_, err = d.c.PullPage(ctx)
+		d.c.PullLimit = limit
 	default:
 		err = d.c.Sync(ctx)
 	}
@@ -276,7 +295,7 @@ func (s *sim) scopeChange() {
 		}
 		return a
 	}
-	switch s.rng.IntN(4) {
+	switch s.rng.IntN(5) {
 	case 0: // a coordinator moves a client to the other team
 		cl, _ := pick(s.rng, []*core.Record{s.w.ClientA, s.w.ClientA2, s.w.ClientB})
 		cur := s.restGet(s.w.Coord, schema.Clients, cl.Id)
@@ -300,6 +319,8 @@ func (s *sim) scopeChange() {
 			want = append(want, b)
 		}
 		s.mustREST(s.w.Coord, "PATCH", "/api/collections/users/records/"+s.w.AdvA.Id, map[string]any{"advises": want})
+	case 3: // a begeleider leaves the other team for a while
+		s.leaveAndRejoin()
 	default: // Go code changes who takes part in a safari
 		sf, err := s.app.FindRecordById(schema.Safaris, s.w.SafariA.Id)
 		if err != nil {
@@ -320,6 +341,58 @@ func (s *sim) scopeChange() {
 			s.t.Fatalf("seed %d: save safari participants: %v", s.seed, err)
 		}
 	}
+}
+
+// leaveAndRejoin has a begeleider leave the other team while their devices
+// hold its records: they sync, the begeleider leaves, their devices pull a
+// page of one record (partway through dropping the team), a client of the
+// team moves to team C (out of the begeleider's sight), and the begeleider
+// joins the team again. Their devices still hold records of the team they
+// have not dropped, and no longer see the moved client's.
+func (s *sim) leaveAndRejoin() {
+	ctx := context.Background()
+	u, _ := pick(s.rng, []*core.Record{s.w.BegA, s.w.BegB})
+	home, other := s.w.TeamA.Id, s.w.TeamB.Id
+	if u.Id == s.w.BegB.Id {
+		home, other = other, home
+	}
+	clients, err := s.app.FindAllRecords(schema.Clients)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	moving, _ := pick(s.rng, clients)
+	path := "/api/collections/users/records/" + u.Id
+	s.mustREST(s.w.Coord, "PATCH", path, map[string]any{"teams": []string{home, other}})
+	s.mustREST(s.w.Coord, "PATCH", "/api/collections/clients/records/"+moving.Id, map[string]any{"team": other})
+	var devices []*simDevice
+	for _, d := range s.devices {
+		if d.person.Id == u.Id {
+			devices = append(devices, d)
+			if err := d.c.Sync(ctx); err != nil {
+				s.t.Fatalf("seed %d: sync %s: %v", s.seed, d.name, err)
+			}
+		}
+	}
+	s.mustREST(s.w.Coord, "PATCH", path, map[string]any{"teams": []string{home}})
+	for _, d := range devices {
+		limit := d.c.PullLimit
+		d.c.PullLimit = 1
+		_, err := d.c.PullPage(ctx)
+		d.c.PullLimit = limit
+		if err != nil {
+			s.t.Fatalf("seed %d: pull %s: %v", s.seed, d.name, err)
+		}
+	}
+	s.mustREST(s.w.Coord, "PATCH", "/api/collections/clients/records/"+moving.Id, map[string]any{"team": s.teamC})
+	s.mustREST(s.w.Coord, "PATCH", path, map[string]any{"teams": []string{home, other}})
+	// One of their devices finishes its sync now (in one page or in pages
+	// of a few records): it holds exactly what its person may see. Later
+	// changes could otherwise hide a record it kept by mistake.
+	d, _ := pick(s.rng, devices)
+	if err := d.c.Sync(ctx); err != nil {
+		s.t.Fatalf("seed %d: sync %s: %v", s.seed, d.name, err)
+	}
+	s.assertConverged(d)
 }
 
 // restList lists a collection through the REST API as person, records

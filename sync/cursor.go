@@ -9,23 +9,30 @@ import (
 )
 
 // cursorVersion is bumped when the cursor layout changes; an older cursor
-// then makes the device start over (reset) instead of failing.
-const cursorVersion = 1
+// then makes the device start over (reset) instead of failing. Version 2
+// added the feed's epoch and rejoined buckets.
+const cursorVersion = 2
 
 // cursor is where a device stands in the change feed, per bucket of the
 // scope it last synced. Pos maps a bucket to the highest seq the device has
 // received from it. Drop holds buckets the person has since left, with
 // [progress, position-at-leaving]: their records are being deleted from
-// the device page by page.
+// the device page by page. Rejoined holds buckets at position 0 that the
+// person joined again before their drop ended: the device may still hold
+// some of their records, so they are read from the start with their
+// deletes (a bucket at position 0 otherwise skips deletes). Epoch is the
+// feed's history id the positions belong to (sync_state.epoch).
 //
 // On the wire a cursor is opaque: base64url(JSON) "." base64url(MAC). The
 // MAC binds it to this server; Person and Device bind it to one device.
 type cursor struct {
-	V      int                 `json:"v"`
-	Person string              `json:"p"`
-	Device string              `json:"d"`
-	Pos    map[string]int64    `json:"b"`
-	Drop   map[string][2]int64 `json:"x,omitempty"`
+	V        int                 `json:"v"`
+	Epoch    string              `json:"e"`
+	Person   string              `json:"p"`
+	Device   string              `json:"d"`
+	Pos      map[string]int64    `json:"b"`
+	Drop     map[string][2]int64 `json:"x,omitempty"`
+	Rejoined map[string]bool     `json:"r,omitempty"`
 }
 
 // b64 decodes strictly: without Strict, the unused low bits of the last

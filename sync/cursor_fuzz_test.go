@@ -73,6 +73,7 @@ func checkAccepted(t *testing.T, c *cursor) {
 }
 
 // normal treats an empty map and no map alike: JSON drops an empty Drop
+// or Rejoined
 // (omitempty), and readPage treats nil and empty the same.
 func normal(c *cursor) cursor {
 	n := *c
@@ -81,6 +82,9 @@ func normal(c *cursor) cursor {
 	}
 	if len(n.Drop) == 0 {
 		n.Drop = nil
+	}
+	if len(n.Rejoined) == 0 {
+		n.Rejoined = nil
 	}
 	return n
 }

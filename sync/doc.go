@@ -26,14 +26,21 @@
 // person's buckets change (a begeleider joins or leaves a team, a client
 // moves), the cursor notices: a new bucket is read from the start (its
 // records arrive however old they are), a bucket left is read once more to
-// send deletes for its records that the person can no longer see.
+// send deletes for its records that the person can no longer see. A bucket
+// rejoined before its drop ended is read from the start with its deletes:
+// the device may still hold records of it that have since left it.
 // Sequence numbers are assigned inside the write transaction and SQLite
 // has a single writer, so the sequence follows commit order: a pull never
 // sees seq n+1 without seq n, and no change is skipped.
 //
 // Delete rows older than the tombstone horizon are purged hourly; a cursor
 // that stands before purged history answers cursor_expired, and the device
-// starts over without a cursor (reset).
+// starts over without a cursor (reset). So does a cursor that is not of
+// this history: the feed has an epoch (sync_state.epoch) the cursor
+// carries, changed by NewHistory after a restore from a backup
+// (RegisterHistoryHooks), and a cursor ahead of the feed's last seq (the
+// database went back in time) is refused, since new writes would reuse
+// seqs the device has passed.
 //
 // # Idempotency
 //
@@ -51,13 +58,17 @@
 //
 // An update carries the fields it changes, their base values and the
 // version the device saw. A field that nobody else changed since the base
-// is written. A field changed on both sides is a conflict: the later push
+// is written; a base version the record never had (ahead of it) counts as
+// concurrent, like an older one. A field changed on both sides is a conflict: the later push
 // wins, except in goals, goal_steps and network_contacts, where the value
 // a client wrote beats a staff member's, whichever came later. Who wrote a
 // field's current value is kept per field in the hidden authorship field.
 // The losing value goes to sync_conflicts, visible to whoever can see the
 // record. A delete of a record changed since the device's base is not
-// applied; an update of a deleted record is kept in sync_conflicts.
+// applied (also when its base version is ahead of the record's); an
+// update of a deleted record is kept in sync_conflicts. Deleting a client
+// deletes the conflicts and rejections about their data (the hooks
+// package).
 //
 // # Scoping is the access rules
 //

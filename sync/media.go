@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -28,6 +29,25 @@ const defaultMaxPhotoBytes = 20 << 20
 // the cleaned photo lives under photos/<team>/<sha256>.<ext>, shared by
 // every media record of that team with the same bytes.
 func uploadKey(mediaID string) string { return "uploads/" + mediaID }
+
+// UploadOpen reports whether key is the upload key of a photo still
+// pending: the only objects a presigned upload may write. Once the photo is
+// stored (or deleted) its upload is closed, though its ticket has not
+// expired; a storage that can check before it takes an upload asks this
+// (storage.LocalConfig.PutOpen). Errors are the database's.
+func (s *Service) UploadOpen(ctx context.Context, key string) (bool, error) {
+	id, ok := strings.CutPrefix(key, uploadKey(""))
+	if !ok || id == "" {
+		return false, nil
+	}
+	var n int
+	err := s.app.DB().NewQuery("SELECT count(*) FROM {{media}} WHERE [[id]] = {:id} AND [[status]] = {:pending}").
+		WithContext(ctx).Bind(dbx.Params{"id": id, "pending": schema.MediaPending}).Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("upload open: %w", err)
+	}
+	return n > 0, nil
+}
 
 func photoKey(team, sha, contentType string) string {
 	ext := ".jpg"

@@ -84,11 +84,12 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 // readPage works out which feed rows the page holds and the next cursor.
 func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int, key []byte) (*page, error) {
 	var high, purged int64
-	if err := tx.NewQuery("SELECT seq, purged_seq FROM sync_state WHERE id = 1").Row(&high, &purged); err != nil {
+	var epoch string
+	if err := tx.NewQuery("SELECT seq, purged_seq, epoch FROM sync_state WHERE id = 1").Row(&high, &purged, &epoch); err != nil {
 		return nil, fmt.Errorf("read feed state: %w", err)
 	}
 	p := &page{}
-	c := &cursor{V: cursorVersion, Person: dev.PersonKey(), Device: dev.ID, Pos: map[string]int64{}}
+	c := &cursor{V: cursorVersion, Epoch: epoch, Person: dev.PersonKey(), Device: dev.ID, Pos: map[string]int64{}}
 	p.reset = rawCursor == ""
 	if rawCursor != "" {
 		got, err := decodeCursor(rawCursor, key, dev.PersonKey(), dev.ID)
@@ -98,7 +99,7 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 		if got.V != cursorVersion {
 			p.reset = true // a cursor of an older layout: start over
 		} else {
-			if err := checkExpiry(got, purged); err != nil {
+			if err := checkExpiry(got, epoch, high, purged); err != nil {
 				return nil, err
 			}
 			c = got
@@ -109,6 +110,9 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 	}
 	if c.Drop == nil {
 		c.Drop = map[string][2]int64{}
+	}
+	if c.Rejoined == nil {
+		c.Rejoined = map[string]bool{}
 	}
 	buckets := dev.Principal.Buckets()
 	reconcile(c, buckets)
@@ -134,12 +138,13 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 		}
 	}
 	if remaining > 0 {
-		got, more, err := bucketRows(tx, c.Pos, remaining)
+		got, more, err := bucketRows(tx, c.Pos, c.Rejoined, remaining)
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, got...)
 		advance(c.Pos, got, more, high)
+		maps.DeleteFunc(c.Rejoined, func(b string, _ bool) bool { return c.Pos[b] > 0 })
 		p.hasMore = p.hasMore || more
 	} else if len(c.Pos) > 0 {
 		p.hasMore = true
@@ -154,18 +159,24 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 	return p, nil
 }
 
-// checkExpiry refuses a cursor that stands before purged history: deletes
-// it has not seen may be gone.
-func checkExpiry(c *cursor, purged int64) error {
+// checkExpiry refuses a cursor that stands before purged history (deletes
+// it has not seen may be gone), and one that is not of this history: of
+// another epoch, or past the feed's last seq (the database was restored
+// from a backup older than the cursor). Positions the device has passed
+// would be handed out again to new writes, and never reach it.
+func checkExpiry(c *cursor, epoch string, high, purged int64) error {
 	expired := false
 	for _, pos := range c.Pos {
-		expired = expired || (pos > 0 && pos < purged)
+		expired = expired || (pos > 0 && pos < purged) || pos > high
 	}
 	for _, d := range c.Drop {
-		expired = expired || (d[1] > 0 && d[1] < purged)
+		expired = expired || (d[1] > 0 && d[1] < purged) || d[0] > high || d[1] > high
 	}
 	if expired {
 		return Errorf(CodeCursorExpired, "This cursor is older than the history the server keeps. Pull again without a cursor.")
+	}
+	if c.Epoch != epoch {
+		return Errorf(CodeCursorExpired, "This cursor belongs to another history of the server (it was restored from a backup). Pull again without a cursor.")
 	}
 	return nil
 }
@@ -173,16 +184,22 @@ func checkExpiry(c *cursor, purged int64) error {
 // reconcile aligns the cursor with the person's current buckets: buckets
 // they left start dropping (their records are deleted from the device),
 // buckets they joined start from the beginning (their records arrive,
-// however old).
+// however old). A bucket joined again while it was still dropping is
+// marked Rejoined: the device may hold records of it that have since left
+// it or been deleted, so its deletes are read too.
 func reconcile(c *cursor, buckets []string) {
 	for b, pos := range c.Pos {
 		if !slices.Contains(buckets, b) {
 			delete(c.Pos, b)
+			delete(c.Rejoined, b)
 			c.Drop[b] = [2]int64{0, pos}
 		}
 	}
 	for _, b := range buckets {
 		if _, ok := c.Pos[b]; !ok {
+			if _, dropping := c.Drop[b]; dropping {
+				c.Rejoined[b] = true
+			}
 			delete(c.Drop, b)
 			c.Pos[b] = 0
 		}
@@ -203,14 +220,16 @@ func dropRows(tx *dbx.Tx, bucket string, d [2]int64, limit int) (rows []feedRow,
 
 // bucketRows merges the buckets' feeds in seq order from their positions
 // and returns up to limit rows, and whether more follow. A bucket at
-// position 0 has never been synced: its deletes are skipped. Each bucket is
-// read in index order by a statement of the same text (the driver reuses
-// it); the merge happens here rather than in a sorting UNION.
-func bucketRows(tx *dbx.Tx, pos map[string]int64, limit int) ([]feedRow, bool, error) {
+// position 0 has never been synced: its deletes are skipped, unless it was
+// rejoined (the device may still hold its records; deletes of those still
+// visible elsewhere are filtered by visibleAmong). Each bucket is read in
+// index order by a statement of the same text (the driver reuses it); the
+// merge happens here rather than in a sorting UNION.
+func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limit int) ([]feedRow, bool, error) {
 	var rows []feedRow
 	for _, b := range slices.Sorted(maps.Keys(pos)) {
 		maxOp := 1 // every row
-		if pos[b] == 0 {
+		if pos[b] == 0 && !rejoined[b] {
 			maxOp = 0 // upserts only
 		}
 		got, err := readBucket(tx, b, pos[b], maxOp, limit+1)

@@ -249,7 +249,7 @@ func (s *Service) applyDelete(tx core.App, dev *Device, col *core.Collection, m 
 		return MutationResult{}, denied(tx, r, dev.Person)
 	}
 	version := int64(r.GetInt(schema.FieldVersion))
-	if m.BaseVersion != nil && *m.BaseVersion < version {
+	if m.BaseVersion != nil && *m.BaseVersion != version {
 		// Changed since the device saw it: the delete loses, and is kept.
 		scope, err := schema.ScopeOf(tx.DB(), col.Name, r.Id)
 		if err != nil {
