@@ -64,9 +64,11 @@ func (r *RegisterRequest) validate() error {
 
 // Register registers (or re-registers) a device for the person of a
 // PocketBase auth record and returns a fresh device token. Re-registering
-// is idempotent. A revoked device id stays revoked: the app must wipe its
-// data and use a new id. A device id registered by someone else moves to
-// this person; tokens the previous holder had for it stop working.
+// is idempotent. A device belongs to the person who registered it first:
+// device ids are not secrets (they show in mutation ids), so anyone else's
+// registration of the id is forbidden and leaves the device alone, without
+// saying whose it is or in what state. A revoked device id stays revoked:
+// the app must wipe its data and use a new id.
 func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterResponse, error) {
 	if auth == nil {
 		return nil, Errorf(CodeUnauthorized, "Log in to register a device.")
@@ -91,6 +93,9 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 		dev.Set("device_id", req.DeviceID)
 	case err != nil:
 		return nil, fmt.Errorf("find device: %w", err)
+	case dev.GetString("owner") != auth.Id || dev.GetString("owner_collection") != auth.Collection().Name:
+		return nil, Errorf(CodeForbidden, "This device id is in use. Make a new device id for this installation and register again.").
+			WithData(map[string]any{"device_id": "in use"})
 	case !dev.GetDateTime("revoked_at").IsZero():
 		return nil, Errorf(CodeDeviceRevoked, "This device was revoked. Wipe its local data and register with a new device id.")
 	}

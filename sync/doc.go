@@ -38,7 +38,9 @@
 // # Idempotency
 //
 // Each mutation is applied in its own transaction together with its result
-// in sync_mutations, keyed by (device, mutation_id). Replaying a mutation
+// in sync_mutations, keyed by (device record id, mutation_id): the record
+// id, not the device_id the app chose, so a stored result never passes to
+// another person through a device id they re-use. Replaying a mutation
 // returns the stored result and changes nothing, also after a crash between
 // commit and answer. Rejected mutations are stored too, with their payload
 // in sync_rejections, for a coordinator to see.
