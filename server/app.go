@@ -45,6 +45,7 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	app.RootCmd.AddCommand(demo.NewCommand(app))
+	app.RootCmd.AddCommand(newSyncCommand(app))
 	if err := Register(app, cfg); err != nil {
 		return nil, nil, err
 	}

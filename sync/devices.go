@@ -107,7 +107,7 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 	if err := s.app.Save(dev); err != nil {
 		return nil, fmt.Errorf("save device: %w", err)
 	}
-	tok, exp, err := s.signDeviceToken(auth.Collection().Name, auth.Id, req.DeviceID, time.Now())
+	tok, exp, err := s.signDeviceToken(auth, req.DeviceID, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,9 @@ func (s *Service) Revoke(auth *core.Record, deviceID string) error {
 
 // Authenticate checks a device token and the state behind it on every
 // request: the device exists, is not revoked and still belongs to the
-// token's person, who exists and is not disabled. schemaVersion is the
+// token's person, who exists, is not disabled and has the login (tokenKey)
+// the token was made under: a password change ends device tokens as it
+// ends PocketBase's own. schemaVersion is the
 // request's X-Schema-Version, or -1 when absent.
 func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error) {
 	claims, err := s.parseDeviceToken(token)
@@ -180,6 +182,9 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 	}
 	if person.GetBool(schema.FieldDisabled) {
 		return nil, Errorf(CodeUnauthorized, "This account is disabled.")
+	}
+	if err := s.checkLogin(claims, person); err != nil {
+		return nil, err
 	}
 	if schemaVersion < 0 {
 		schemaVersion = row.Schema // no X-Schema-Version: the version it registered with

@@ -1,9 +1,6 @@
 package sync
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"fmt"
 	"runtime"
 	gosync "sync"
 	"time"
@@ -37,9 +34,8 @@ type Service struct {
 	app core.App
 	cfg Config
 
-	secretOnce gosync.Once
-	secret     []byte
-	secretErr  error
+	secretMu gosync.Mutex
+	secrets  secrets // the server secrets, re-read now and then (keys.go)
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
 
@@ -85,23 +81,6 @@ func (s *Service) SetMediaStore(st storage.Store) { s.cfg.Media.Store = st }
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
-
-// key derives a purpose-bound key from the server secret, so a cursor MAC
-// can never pass as a device token signature or an upload ticket.
-func (s *Service) key(purpose string) ([]byte, error) {
-	s.secretOnce.Do(func() {
-		s.secretErr = s.app.DB().NewQuery("SELECT secret FROM sync_state WHERE id = 1").Row(&s.secret)
-		if s.secretErr == nil && len(s.secret) < 32 {
-			s.secretErr = fmt.Errorf("server secret too short (%d bytes)", len(s.secret))
-		}
-	})
-	if s.secretErr != nil {
-		return nil, fmt.Errorf("load server secret: %w", s.secretErr)
-	}
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte("samenspel/" + purpose))
-	return m.Sum(nil), nil
-}
 
 // Key returns the server key for a purpose other than the protocol's own
 // (for example storage upload tickets).
