@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase"
@@ -75,13 +76,27 @@ func Register(app core.App, cfg *Config) error {
 		return fmt.Errorf("register review page: %w", err)
 	}
 	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
+	var stopSeen atomic.Pointer[func() error] // ends the writer of the devices' last-sync stamps (sync/devices_seen.go)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",
 		Func: func(se *core.ServeEvent) error {
 			if err := mountSync(se, svc, limit, cfg); err != nil {
 				return err
 			}
+			stop := svc.FlushSeenEvery(fieldsync.SeenFlushInterval)
+			stopSeen.Store(&stop)
 			return se.Next()
+		},
+	})
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id: "samenspelFlushDeviceStamps",
+		Func: func(e *core.TerminateEvent) error {
+			if stop := stopSeen.Load(); stop != nil {
+				if err := (*stop)(); err != nil {
+					e.App.Logger().Warn("write device sync times", "error", err.Error())
+				}
+			}
+			return e.Next()
 		},
 	})
 	app.Cron().MustAdd("samenspelPurgeSyncHistory", "17 * * * *", func() {

@@ -42,7 +42,7 @@ type Service struct {
 	noPrecheck bool // tests compare pushes with and without precheckCreates
 
 	seenMu gosync.Mutex
-	seen   map[string]time.Time // device/column -> last stamp written
+	seen   map[string]seenStamps // device record id -> stamps not yet written (devices_seen.go)
 }
 
 // New returns a Service for app. The app's migrations must have run before
@@ -72,7 +72,7 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.Media.PendingTTL <= 0 {
 		cfg.Media.PendingTTL = 24 * time.Hour
 	}
-	return &Service{app: app, cfg: cfg, seen: map[string]time.Time{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
+	return &Service{app: app, cfg: cfg, seen: map[string]seenStamps{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it
