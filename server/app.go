@@ -63,6 +63,7 @@ func Register(app core.App, cfg *Config) error {
 		TombstoneHorizon: cfg.Sync.TombstoneHorizon,
 		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
 		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
+		MaxDevices:       cfg.Sync.MaxDevices,
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 	})
 	svc.RegisterMediaHooks(app)
@@ -75,7 +76,7 @@ func Register(app core.App, cfg *Config) error {
 	if err := web.Register(app, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register review page: %w", err)
 	}
-	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
+	limit := newSyncLimits(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	var stopSeen atomic.Pointer[func() error] // ends the writer of the devices' last-sync stamps (sync/devices_seen.go)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",

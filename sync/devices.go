@@ -104,7 +104,15 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 	dev.Set("platform", req.Platform)
 	dev.Set("app_version", req.AppVersion)
 	dev.Set("schema_version", *req.SchemaVersion)
-	if err := s.app.Save(dev); err != nil {
+	err = s.app.RunInTransaction(func(tx core.App) error {
+		if dev.IsNew() {
+			if err := s.checkDeviceCap(tx, auth); err != nil {
+				return err
+			}
+		}
+		return tx.Save(dev)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("save device: %w", err)
 	}
 	tok, exp, err := s.signDeviceToken(auth, req.DeviceID, time.Now())
@@ -112,6 +120,25 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 		return nil, err
 	}
 	return &RegisterResponse{DeviceID: req.DeviceID, Token: tok, ExpiresAt: exp.Format(time.RFC3339)}, nil
+}
+
+// checkDeviceCap refuses a new device to a person who has the most active
+// devices allowed: the rate limit is per device (and per person), and
+// device ids are free to make. Run it in the transaction that saves the
+// device, so two registrations at once cannot both pass.
+func (s *Service) checkDeviceCap(tx core.App, auth *core.Record) error {
+	var n int
+	err := tx.DB().Select("count(*)").From(schema.SyncDevices).
+		Where(dbx.HashExp{"owner_collection": auth.Collection().Name, "owner": auth.Id}).
+		AndWhere(dbx.NewExp("coalesce(revoked_at, '') = ''")).Row(&n)
+	if err != nil {
+		return fmt.Errorf("count devices: %w", err)
+	}
+	if n >= s.cfg.MaxDevices {
+		return Errorf(CodeForbidden, "You have %d active devices, the most allowed. Revoke a device you no longer use, then register this one.", n).
+			WithData(map[string]any{"max_devices": s.cfg.MaxDevices})
+	}
+	return nil
 }
 
 // Revoke revokes a device for its owner or a coordinator; anyone else gets

@@ -1,12 +1,14 @@
 package sync_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/schema"
+	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -119,4 +121,53 @@ func TestMutationsKeyMigration(t *testing.T) {
 	if len(keys) != 1 || keys[0] != dev.Id {
 		t.Fatalf("keys=%v, want [%s] (the record id of old-phone)", keys, dev.Id)
 	}
+}
+
+// TestDeviceCap: a person may have MaxDevices active devices; one more is
+// forbidden, naming the limit, until they revoke one. Registering a device
+// they have again is not one more.
+func TestDeviceCap(t *testing.T) {
+	t.Parallel()
+	cfg := server.DefaultConfig()
+	cfg.Sync.MaxDevices = 3
+	s := newSyncServer(t, cfg)
+	pb := servertest.Token(t, s.w.BegA)
+	register := func(id string) reply {
+		return s.do("POST", "/api/sync/v1/devices", pb, map[string]any{"device_id": id, "schema_version": 1})
+	}
+	for _, id := range []string{"cap-1", "cap-2", "cap-3"} {
+		s.register(s.w.BegA, id)
+	}
+	data := mustError(t, register("cap-4"), fieldsync.CodeForbidden)
+	if got, want := data["max_devices"], float64(3); got != want {
+		t.Fatalf("data.max_devices=%v, want %v", got, want)
+	}
+	s.register(s.w.BegA, "cap-2") // again: not a new device
+	s.register(s.w.BegB, "cap-b") // the cap is per person
+
+	if r := s.do("POST", "/api/sync/v1/devices/cap-1/revoke", pb, nil); r.status != http.StatusOK {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	s.register(s.w.BegA, "cap-4")
+	mustError(t, register("cap-5"), fieldsync.CodeForbidden)
+}
+
+// TestRateLimitPerPerson: the rate limit holds per person as well as per
+// device, so more devices do not buy more requests.
+func TestRateLimitPerPerson(t *testing.T) {
+	t.Parallel()
+	cfg := server.DefaultConfig()
+	cfg.Sync.RatePerSecond, cfg.Sync.RateBurst = 0.1, 2 // a person: burst 4, a token per 5 s
+	s := newSyncServer(t, cfg)
+	for _, id := range []string{"many-1", "many-2"} {
+		auth := s.register(s.w.BegA, id)
+		mustWork(t, s, auth)
+		mustWork(t, s, auth)
+	}
+	r := s.do("GET", "/api/sync/v1/pull", s.register(s.w.BegA, "many-3"), nil)
+	data := mustError(t, r, fieldsync.CodeRateLimited)
+	if got, want := data["limit"], "person"; got != want {
+		t.Fatalf("data.limit=%v, want %q", got, want)
+	}
+	mustWork(t, s, s.register(s.w.BegB, "other-person"))
 }

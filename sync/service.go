@@ -15,6 +15,7 @@ type Config struct {
 	TombstoneHorizon time.Duration // deletes older than this leave the feed; older cursors get cursor_expired
 	MinSchemaVersion int           // devices below it get upgrade_required
 	DeviceTokenTTL   time.Duration
+	MaxDevices       int           // active (unrevoked) devices per person; registering one more is forbidden
 	MutationHorizon  time.Duration // how long push results are kept for replays; at least the tombstone horizon
 	Media            MediaConfig
 }
@@ -56,6 +57,9 @@ func New(app core.App, cfg Config) *Service {
 	}
 	if cfg.DeviceTokenTTL <= 0 {
 		cfg.DeviceTokenTTL = 30 * 24 * time.Hour
+	}
+	if cfg.MaxDevices <= 0 {
+		cfg.MaxDevices = 10
 	}
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon
