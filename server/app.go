@@ -81,6 +81,9 @@ func Register(app core.App, cfg *Config) error {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",
 		Func: func(se *core.ServeEvent) error {
+			if err := enableRateLimits(se.App); err != nil {
+				return err
+			}
 			if err := mountSync(se, svc, limit, cfg); err != nil {
 				return err
 			}
