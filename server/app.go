@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase"
@@ -45,6 +46,7 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	app.RootCmd.AddCommand(demo.NewCommand(app))
+	app.RootCmd.AddCommand(newSyncCommand(app))
 	if err := Register(app, cfg); err != nil {
 		return nil, nil, err
 	}
@@ -61,6 +63,7 @@ func Register(app core.App, cfg *Config) error {
 		TombstoneHorizon: cfg.Sync.TombstoneHorizon,
 		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
 		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
+		MaxDevices:       cfg.Sync.MaxDevices,
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 	})
 	svc.RegisterMediaHooks(app)
@@ -74,14 +77,31 @@ func Register(app core.App, cfg *Config) error {
 	if err := web.Register(app, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register review page: %w", err)
 	}
-	limit := newRateLimiter(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
+	limit := newSyncLimits(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
+	var stopSeen atomic.Pointer[func() error] // ends the writer of the devices' last-sync stamps (sync/devices_seen.go)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",
 		Func: func(se *core.ServeEvent) error {
+			if err := enableRateLimits(se.App); err != nil {
+				return err
+			}
 			if err := mountSync(se, svc, limit, cfg); err != nil {
 				return err
 			}
+			stop := svc.FlushSeenEvery(fieldsync.SeenFlushInterval)
+			stopSeen.Store(&stop)
 			return se.Next()
+		},
+	})
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id: "samenspelFlushDeviceStamps",
+		Func: func(e *core.TerminateEvent) error {
+			if stop := stopSeen.Load(); stop != nil {
+				if err := (*stop)(); err != nil {
+					e.App.Logger().Warn("write device sync times", "error", err.Error())
+				}
+			}
+			return e.Next()
 		},
 	})
 	app.Cron().MustAdd("samenspelPurgeSyncHistory", "17 * * * *", func() {

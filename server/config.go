@@ -56,6 +56,7 @@ type SyncConfig struct {
 	DeviceTokenTTL   time.Duration
 	RatePerSecond    float64 // sustained requests per second per device; 0 turns the limit off
 	RateBurst        int     // requests a device may make at once (a fresh phone pulls many pages)
+	MaxDevices       int     // active (unrevoked) devices per person
 }
 
 // setting is one configuration knob: a flag and its environment variable.
@@ -71,7 +72,7 @@ func Flags(fs *pflag.FlagSet) *Config {
 	c := &Config{
 		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true, PendingTTL: 24 * time.Hour},
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
-			RatePerSecond: 50, RateBurst: 500},
+			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -122,6 +123,7 @@ func (c *Config) settings() []setting {
 		duration("device-token-ttl", "SAMENSPEL_DEVICE_TOKEN_TTL", "lifetime of a device token", &c.Sync.DeviceTokenTTL),
 		float("sync-rate", "SAMENSPEL_SYNC_RATE", "sync requests per second per device (0: no limit)", &c.Sync.RatePerSecond),
 		integer("sync-burst", "SAMENSPEL_SYNC_BURST", "sync requests a device may make at once", &c.Sync.RateBurst),
+		integer("max-devices", "SAMENSPEL_MAX_DEVICES", "active (unrevoked) devices a person may have", &c.Sync.MaxDevices),
 	}
 }
 
@@ -222,6 +224,9 @@ func (c *Config) validate() error {
 	}
 	if c.Sync.RatePerSecond < 0 {
 		return fmt.Errorf("%s %v: must be 0 (no limit) or more", c.name("sync-rate"), c.Sync.RatePerSecond)
+	}
+	if c.Sync.MaxDevices < 1 || c.Sync.MaxDevices > 1000 {
+		return fmt.Errorf("%s %d: must be from 1 to 1000", c.name("max-devices"), c.Sync.MaxDevices)
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))

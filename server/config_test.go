@@ -66,7 +66,7 @@ func TestConfigLoad(t *testing.T) {
 			name: "environment applies",
 			env: with(s3Env, "SAMENSPEL_S3_REGION=eu-central-1", "SAMENSPEL_S3_PREFIX=acc/",
 				"SAMENSPEL_PUBLIC_URL=https://samenspel.example.nl/", "SAMENSPEL_TOMBSTONE_HORIZON=720h",
-				"SAMENSPEL_MIN_SCHEMA_VERSION=3", "SAMENSPEL_DEVICE_TOKEN_TTL=12h",
+				"SAMENSPEL_MIN_SCHEMA_VERSION=3", "SAMENSPEL_DEVICE_TOKEN_TTL=12h", "SAMENSPEL_MAX_DEVICES=4",
 				"SAMENSPEL_DATA_DIR=/data", "SAMENSPEL_HTTP=0.0.0.0:8090"),
 			check: func(t *testing.T, c *Config) {
 				want := StorageConfig{Kind: "s3", Endpoint: "minio:9000", Bucket: "samenspel", AccessKey: "samenspel",
@@ -77,7 +77,7 @@ func TestConfigLoad(t *testing.T) {
 				if got, want := c.PublicURL, "https://samenspel.example.nl"; got != want {
 					t.Errorf("public URL %q, want %q (without the trailing slash)", got, want)
 				}
-				if want := (SyncConfig{TombstoneHorizon: 720 * time.Hour, MinSchemaVersion: 3, DeviceTokenTTL: 12 * time.Hour, RatePerSecond: 50, RateBurst: 500}); c.Sync != want {
+				if want := (SyncConfig{TombstoneHorizon: 720 * time.Hour, MinSchemaVersion: 3, DeviceTokenTTL: 12 * time.Hour, RatePerSecond: 50, RateBurst: 500, MaxDevices: 4}); c.Sync != want {
 					t.Errorf("sync %+v, want %+v", c.Sync, want)
 				}
 			},
@@ -150,6 +150,11 @@ func TestConfigLoad(t *testing.T) {
 			name: "bad bool",
 			env:  with(s3Env, "SAMENSPEL_S3_TLS=ja"),
 			errs: []string{`SAMENSPEL_S3_TLS="ja"`, "invalid syntax"},
+		},
+		{
+			name: "no devices allowed",
+			env:  []string{"SAMENSPEL_MAX_DEVICES=0"},
+			errs: []string{"SAMENSPEL_MAX_DEVICES 0", "from 1 to 1000"},
 		},
 		{
 			name: "bad duration",

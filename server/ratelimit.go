@@ -58,3 +58,32 @@ func (l *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
 }
+
+// personRateFactor is how many devices' worth of requests one person may
+// make over all their devices: a second phone may sync next to the first,
+// but a person cannot multiply the limit by registering many devices.
+const personRateFactor = 2
+
+// syncLimits bound the sync requests of each device and of each person.
+type syncLimits struct {
+	device, person *rateLimiter
+}
+
+func newSyncLimits(rate float64, burst int) *syncLimits {
+	return &syncLimits{
+		device: newRateLimiter(rate, burst),
+		person: newRateLimiter(rate*personRateFactor, burst*personRateFactor),
+	}
+}
+
+// allow takes a token for the device and one for its person, or says how
+// long to wait and whether the person's limit is the one reached.
+func (l *syncLimits) allow(device, person string, now time.Time) (ok bool, wait time.Duration, byPerson bool) {
+	if ok, wait := l.device.allow(device, now); !ok {
+		return false, wait, false
+	}
+	if ok, wait := l.person.allow(person, now); !ok {
+		return false, wait, true
+	}
+	return true, 0, false
+}

@@ -35,7 +35,7 @@ const authKey ctxKey = iota
 type syncAPI struct {
 	app   core.App
 	svc   *fieldsync.Service
-	limit *rateLimiter
+	limit *syncLimits
 	// rewriteOrigin: local storage without a public URL builds upload URLs
 	// from the origin of each request.
 	rewriteOrigin bool
@@ -43,7 +43,7 @@ type syncAPI struct {
 
 // mountSync opens the photo storage and mounts the sync API under
 // SyncPrefix.
-func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *rateLimiter, cfg *Config) error {
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config) error {
 	secret, err := svc.Key("storage")
 	if err != nil {
 		return err
@@ -137,11 +137,15 @@ func (api *syncAPI) device(c echo.Context) (*fieldsync.Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ok, wait := api.limit.allow(dev.ID, time.Now()); !ok {
+	if ok, wait, byPerson := api.limit.allow(dev.RecordID, dev.PersonKey(), time.Now()); !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		return nil, fieldsync.Errorf(fieldsync.CodeRateLimited, "Too many requests from this device: retry after %d s.", secs).
-			WithData(map[string]any{"retry_after": secs})
+		from, limit := "this device", "device"
+		if byPerson {
+			from, limit = "your devices together", "person"
+		}
+		return nil, fieldsync.Errorf(fieldsync.CodeRateLimited, "Too many requests from %s: retry after %d s.", from, secs).
+			WithData(map[string]any{"retry_after": secs, "limit": limit})
 	}
 	return dev, nil
 }

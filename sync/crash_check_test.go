@@ -38,7 +38,7 @@ func checkCrashDB(t *testing.T, dir string, devices []*crashDevice, all []*crash
 			MutationID string `db:"mutation_id"`
 			Result     string `db:"result"`
 		}
-		if err := db.NewQuery("SELECT mutation_id, result FROM sync_mutations WHERE device = {:d}").
+		if err := db.NewQuery("SELECT mutation_id, result FROM sync_mutations WHERE device = (SELECT id FROM sync_devices WHERE device_id = {:d})").
 			Bind(dbx.Params{"d": d.c.DeviceID}).All(&rows); err != nil {
 			t.Fatal(err)
 		}

@@ -57,11 +57,17 @@ func cursorMAC(body string, key []byte) []byte {
 	return m.Sum(nil)[:cursorMACSize]
 }
 
+// rotatedCursor is the V a cursor decodes with when its MAC was made
+// with the previous server key (before `sync rotate-keys`): no layout we
+// issue, so the caller starts over as for an old layout.
+const rotatedCursor = 0
+
 // decodeCursor parses and authenticates a cursor. Any damage, a MAC made
 // with another key, or a cursor of another person or device is
-// invalid_request. A cursor of an unknown layout version decodes with V set
-// so the caller can reset.
-func decodeCursor(s string, key []byte, person, device string) (*cursor, error) {
+// invalid_request. A cursor of an unknown layout version, or one MAC'd
+// with previous (the key before the last rotation; nil if none), decodes
+// with V set so the caller can reset.
+func decodeCursor(s string, key, previous []byte, person, device string) (*cursor, error) {
 	bad := func(why string) error {
 		return Errorf(CodeInvalidRequest, "The cursor is not valid: %s. Pull again without a cursor.", why).
 			WithData(map[string]any{"cursor": why})
@@ -71,8 +77,15 @@ func decodeCursor(s string, key []byte, person, device string) (*cursor, error) 
 		return nil, bad("malformed")
 	}
 	gotMAC, err := b64.DecodeString(mac)
-	if err != nil || !hmac.Equal(gotMAC, cursorMAC(body, key)) {
+	if err != nil {
 		return nil, bad("not issued by this server")
+	}
+	rotated := false
+	if !hmac.Equal(gotMAC, cursorMAC(body, key)) {
+		if previous == nil || !hmac.Equal(gotMAC, cursorMAC(body, previous)) {
+			return nil, bad("not issued by this server")
+		}
+		rotated = true
 	}
 	raw, err := b64.DecodeString(body)
 	if err != nil {
@@ -84,6 +97,9 @@ func decodeCursor(s string, key []byte, person, device string) (*cursor, error) 
 	}
 	if c.Person != person || c.Device != device {
 		return nil, bad("issued to another person or device")
+	}
+	if rotated {
+		c.V = rotatedCursor
 	}
 	if c.V != cursorVersion {
 		return &c, nil

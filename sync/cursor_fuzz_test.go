@@ -57,18 +57,18 @@ func checkAccepted(t *testing.T, c *cursor) {
 	if err != nil {
 		t.Fatalf("re-encode %+v: %v", c, err)
 	}
-	c2, err := decodeCursor(again, fuzzCursorKey, fuzzPerson, fuzzDevice)
+	c2, err := decodeCursor(again, fuzzCursorKey, nil, fuzzPerson, fuzzDevice)
 	if err != nil {
 		t.Fatalf("re-encoded cursor refused: %v", err)
 	}
 	if !reflect.DeepEqual(normal(c), normal(c2)) {
 		t.Fatalf("re-encoded cursor differs:\n got %+v\nwant %+v", c2, c)
 	}
-	_, err = decodeCursor(again, fuzzCursorKey, "users:someoneelse0001", fuzzDevice)
+	_, err = decodeCursor(again, fuzzCursorKey, nil, "users:someoneelse0001", fuzzDevice)
 	mustRefuse(t, err, "another person")
-	_, err = decodeCursor(again, fuzzCursorKey, fuzzPerson, "phone-2")
+	_, err = decodeCursor(again, fuzzCursorKey, nil, fuzzPerson, "phone-2")
 	mustRefuse(t, err, "another device")
-	_, err = decodeCursor(again, []byte("another server's key, 32 bytes.."), fuzzPerson, fuzzDevice)
+	_, err = decodeCursor(again, []byte("another server's key, 32 bytes.."), nil, fuzzPerson, fuzzDevice)
 	mustRefuse(t, err, "another key")
 }
 
@@ -95,7 +95,7 @@ func normal(c *cursor) cursor {
 // explores what a cursor this server signed could hold.
 func FuzzDecodeCursor(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := decodeCursor(string(data), fuzzCursorKey, fuzzPerson, fuzzDevice)
+		c, err := decodeCursor(string(data), fuzzCursorKey, nil, fuzzPerson, fuzzDevice)
 		if err != nil {
 			mustRefuse(t, err, "raw cursor")
 		} else {
@@ -104,7 +104,7 @@ func FuzzDecodeCursor(f *testing.F) {
 
 		body := b64.EncodeToString(data)
 		signed := body + "." + b64.EncodeToString(cursorMAC(body, fuzzCursorKey))
-		c, err = decodeCursor(signed, fuzzCursorKey, fuzzPerson, fuzzDevice)
+		c, err = decodeCursor(signed, fuzzCursorKey, nil, fuzzPerson, fuzzDevice)
 		if err != nil {
 			mustRefuse(t, err, "signed cursor")
 			return
@@ -128,7 +128,7 @@ func FuzzCursorTamper(f *testing.F) {
 		if err != nil {
 			t.Fatalf("encode: %v", err)
 		}
-		got, err := decodeCursor(s, fuzzCursorKey, fuzzPerson, fuzzDevice)
+		got, err := decodeCursor(s, fuzzCursorKey, nil, fuzzPerson, fuzzDevice)
 		if err != nil {
 			t.Fatalf("own cursor refused: %v", err)
 		}
@@ -143,7 +143,7 @@ func FuzzCursorTamper(f *testing.F) {
 		b := []byte(s)
 		i := int(at) % len(b)
 		b[i] ^= flip
-		_, err = decodeCursor(string(b), fuzzCursorKey, fuzzPerson, fuzzDevice)
+		_, err = decodeCursor(string(b), fuzzCursorKey, nil, fuzzPerson, fuzzDevice)
 		if err == nil {
 			t.Fatalf("cursor with byte %d of %d changed (%q -> %q) accepted", i, len(b), s[i], b[i])
 		}

@@ -64,9 +64,11 @@ func (r *RegisterRequest) validate() error {
 
 // Register registers (or re-registers) a device for the person of a
 // PocketBase auth record and returns a fresh device token. Re-registering
-// is idempotent. A revoked device id stays revoked: the app must wipe its
-// data and use a new id. A device id registered by someone else moves to
-// this person; tokens the previous holder had for it stop working.
+// is idempotent. A device belongs to the person who registered it first:
+// device ids are not secrets (they show in mutation ids), so anyone else's
+// registration of the id is forbidden and leaves the device alone, without
+// saying whose it is or in what state. A revoked device id stays revoked:
+// the app must wipe its data and use a new id.
 func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterResponse, error) {
 	if auth == nil {
 		return nil, Errorf(CodeUnauthorized, "Log in to register a device.")
@@ -91,6 +93,9 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 		dev.Set("device_id", req.DeviceID)
 	case err != nil:
 		return nil, fmt.Errorf("find device: %w", err)
+	case dev.GetString("owner") != auth.Id || dev.GetString("owner_collection") != auth.Collection().Name:
+		return nil, Errorf(CodeForbidden, "This device id is in use. Make a new device id for this installation and register again.").
+			WithData(map[string]any{"device_id": "in use"})
 	case !dev.GetDateTime("revoked_at").IsZero():
 		return nil, Errorf(CodeDeviceRevoked, "This device was revoked. Wipe its local data and register with a new device id.")
 	}
@@ -99,14 +104,41 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 	dev.Set("platform", req.Platform)
 	dev.Set("app_version", req.AppVersion)
 	dev.Set("schema_version", *req.SchemaVersion)
-	if err := s.app.Save(dev); err != nil {
+	err = s.app.RunInTransaction(func(tx core.App) error {
+		if dev.IsNew() {
+			if err := s.checkDeviceCap(tx, auth); err != nil {
+				return err
+			}
+		}
+		return tx.Save(dev)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("save device: %w", err)
 	}
-	tok, exp, err := s.signDeviceToken(auth.Collection().Name, auth.Id, req.DeviceID, time.Now())
+	tok, exp, err := s.signDeviceToken(auth, req.DeviceID, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	return &RegisterResponse{DeviceID: req.DeviceID, Token: tok, ExpiresAt: exp.Format(time.RFC3339)}, nil
+}
+
+// checkDeviceCap refuses a new device to a person who has the most active
+// devices allowed: the rate limit is per device (and per person), and
+// device ids are free to make. Run it in the transaction that saves the
+// device, so two registrations at once cannot both pass.
+func (s *Service) checkDeviceCap(tx core.App, auth *core.Record) error {
+	var n int
+	err := tx.DB().Select("count(*)").From(schema.SyncDevices).
+		Where(dbx.HashExp{"owner_collection": auth.Collection().Name, "owner": auth.Id}).
+		AndWhere(dbx.NewExp("coalesce(revoked_at, '') = ''")).Row(&n)
+	if err != nil {
+		return fmt.Errorf("count devices: %w", err)
+	}
+	if n >= s.cfg.MaxDevices {
+		return Errorf(CodeForbidden, "You have %d active devices, the most allowed. Revoke a device you no longer use, then register this one.", n).
+			WithData(map[string]any{"max_devices": s.cfg.MaxDevices})
+	}
+	return nil
 }
 
 // Revoke revokes a device for its owner or a coordinator; anyone else gets
@@ -138,7 +170,9 @@ func (s *Service) Revoke(auth *core.Record, deviceID string) error {
 
 // Authenticate checks a device token and the state behind it on every
 // request: the device exists, is not revoked and still belongs to the
-// token's person, who exists and is not disabled. schemaVersion is the
+// token's person, who exists, is not disabled and has the login (tokenKey)
+// the token was made under: a password change ends device tokens as it
+// ends PocketBase's own. schemaVersion is the
 // request's X-Schema-Version, or -1 when absent.
 func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error) {
 	claims, err := s.parseDeviceToken(token)
@@ -175,6 +209,9 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 	}
 	if person.GetBool(schema.FieldDisabled) {
 		return nil, Errorf(CodeUnauthorized, "This account is disabled.")
+	}
+	if err := s.checkLogin(claims, person); err != nil {
+		return nil, err
 	}
 	if schemaVersion < 0 {
 		schemaVersion = row.Schema // no X-Schema-Version: the version it registered with

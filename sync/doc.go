@@ -45,14 +45,16 @@
 // # Idempotency
 //
 // A push is one transaction; each mutation is a savepoint inside it,
-// applied together with its result in sync_mutations, keyed by (device,
-// mutation_id), with a digest of its content. Replaying a mutation returns
-// the stored result and changes nothing, also after a crash between commit
-// and answer; the same id with other content is refused
-// (mutation_id_reused). A mutation that fails for any reason is rolled
-// back to its savepoint and rejected, the rest of the push goes on.
-// Rejected mutations are stored too, with their payload (bounded) in
-// sync_rejections, for a coordinator to see.
+// applied together with its result in sync_mutations, keyed by (device
+// record id, mutation_id), with a digest of its content. The record id, not
+// the device_id the app chose, so a stored result never passes to another
+// person through a device id they re-use. Replaying a mutation returns the
+// stored result and changes nothing, also after a crash between commit and
+// answer; the same id with other content is refused (mutation_id_reused).
+// A mutation that fails for any reason is rolled back to its savepoint and
+// rejected, the rest of the push goes on. Rejected mutations are stored
+// too, with their payload (bounded) in sync_rejections, for a coordinator
+// to see.
 //
 // # Conflicts
 //

@@ -92,7 +92,11 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 	c := &cursor{V: cursorVersion, Epoch: epoch, Person: dev.PersonKey(), Device: dev.ID, Pos: map[string]int64{}}
 	p.reset = rawCursor == ""
 	if rawCursor != "" {
-		got, err := decodeCursor(rawCursor, key, dev.PersonKey(), dev.ID)
+		prev, err := s.previousKey("cursor")
+		if err != nil {
+			return nil, err
+		}
+		got, err := decodeCursor(rawCursor, key, prev, dev.PersonKey(), dev.ID)
 		if err != nil {
 			return nil, err
 		}

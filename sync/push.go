@@ -133,7 +133,7 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 		for i, m := range muts {
 			ids[i] = m.MutationID
 		}
-		stored, err := storedResults(tx, dev.ID, ids)
+		stored, err := storedResults(tx, dev.RecordID, ids)
 		if err != nil {
 			return err
 		}
@@ -288,7 +288,7 @@ func storeResults(tx core.App, dev *Device, list []storedMutation) error {
 	at := time.Now().Unix()
 	for len(list) > 0 {
 		n := min(len(list), 100)
-		params := dbx.Params{"d": dev.ID, "at": at}
+		params := dbx.Params{"d": dev.RecordID, "at": at}
 		values := make([]string, n)
 		for i, sm := range list[:n] {
 			r := sm.r

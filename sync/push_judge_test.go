@@ -26,12 +26,6 @@ func wantResults(t *testing.T, got []fieldsync.MutationResult, want ...string) {
 	}
 }
 
-// rest sends a REST request as person and returns its status.
-func (s *syncServer) rest(method, path string, person string, body any) reply {
-	s.t.Helper()
-	return s.do(method, path, person, body)
-}
-
 // TestPushListValuedRelation: a list where one id belongs (goals.client,
 // observations.safari, clients.team) is refused by push as by REST, before
 // any rule: PocketBase would keep the last id while the rule read another.
@@ -63,8 +57,8 @@ func TestPushListValuedRelation(t *testing.T) {
 	// REST refuses the same bodies.
 	tok := servertest.Token(t, s.w.BegA)
 	for _, r := range []reply{
-		s.rest("POST", "/api/collections/goals/records", tok, map[string]any{"client": []string{s.w.ClientA.Id, s.w.ClientB.Id}, "title": "Mijn doel"}),
-		s.rest("PATCH", "/api/collections/clients/records/"+s.w.ClientA.Id, tok, map[string]any{"team": []string{s.w.TeamA.Id, s.w.TeamB.Id}}),
+		s.do("POST", "/api/collections/goals/records", tok, map[string]any{"client": []string{s.w.ClientA.Id, s.w.ClientB.Id}, "title": "Mijn doel"}),
+		s.do("PATCH", "/api/collections/clients/records/"+s.w.ClientA.Id, tok, map[string]any{"team": []string{s.w.TeamA.Id, s.w.TeamB.Id}}),
 	} {
 		// 400, or 404 where PocketBase's update rule, which it asks
 		// before our body check, did not match the list.
@@ -143,7 +137,7 @@ func TestPushAuthFields(t *testing.T) {
 	if c.Email() != email || !c.ValidatePassword(servertest.Password) || c.TokenKey() != s.w.ClientA.TokenKey() {
 		t.Fatalf("account changed: email %q", c.Email())
 	}
-	if r := s.rest("PATCH", "/api/collections/clients/records/"+s.w.ClientA.Id, servertest.Token(t, s.w.BegA), map[string]any{"email": "overname@example.org"}); r.status != http.StatusBadRequest {
+	if r := s.do("PATCH", "/api/collections/clients/records/"+s.w.ClientA.Id, servertest.Token(t, s.w.BegA), map[string]any{"email": "overname@example.org"}); r.status != http.StatusBadRequest {
 		t.Fatalf("REST e-mail change by a begeleider: %d %s", r.status, r.body)
 	}
 
@@ -239,7 +233,7 @@ func TestPushValuesThatDoNotFit(t *testing.T) {
 		if _, ok := res[0].Error.Data[b.field]; !ok {
 			t.Fatalf("%s.%s: error does not name the field: %+v", b.collection, b.field, res[0].Error)
 		}
-		if r := s.rest("PATCH", "/api/collections/"+b.collection+"/records/"+id, tok, data); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), b.field) {
+		if r := s.do("PATCH", "/api/collections/"+b.collection+"/records/"+id, tok, data); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), b.field) {
 			t.Fatalf("REST %s.%s: %d %s", b.collection, b.field, r.status, r.body)
 		}
 	}

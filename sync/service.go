@@ -1,9 +1,6 @@
 package sync
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"fmt"
 	"runtime"
 	gosync "sync"
 	"time"
@@ -18,6 +15,7 @@ type Config struct {
 	TombstoneHorizon time.Duration // deletes older than this leave the feed; older cursors get cursor_expired
 	MinSchemaVersion int           // devices below it get upgrade_required
 	DeviceTokenTTL   time.Duration
+	MaxDevices       int           // active (unrevoked) devices per person; registering one more is forbidden
 	MutationHorizon  time.Duration // how long push results are kept for replays; at least the tombstone horizon
 	Media            MediaConfig
 }
@@ -37,16 +35,15 @@ type Service struct {
 	app core.App
 	cfg Config
 
-	secretOnce gosync.Once
-	secret     []byte
-	secretErr  error
+	secretMu gosync.Mutex
+	secrets  secrets // the server secrets, re-read now and then (keys.go)
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
 
 	noPrecheck bool // tests compare pushes with creates judged in runs and one by one
 
 	seenMu gosync.Mutex
-	seen   map[string]time.Time // device/column -> last stamp written
+	seen   map[string]seenStamps // device record id -> stamps not yet written (devices_seen.go)
 }
 
 // New returns a Service for app. The app's migrations must have run before
@@ -60,6 +57,9 @@ func New(app core.App, cfg Config) *Service {
 	}
 	if cfg.DeviceTokenTTL <= 0 {
 		cfg.DeviceTokenTTL = 30 * 24 * time.Hour
+	}
+	if cfg.MaxDevices <= 0 {
+		cfg.MaxDevices = 10
 	}
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon
@@ -76,7 +76,7 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.Media.PendingTTL <= 0 {
 		cfg.Media.PendingTTL = 24 * time.Hour
 	}
-	return &Service{app: app, cfg: cfg, seen: map[string]time.Time{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
+	return &Service{app: app, cfg: cfg, seen: map[string]seenStamps{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it
@@ -85,23 +85,6 @@ func (s *Service) SetMediaStore(st storage.Store) { s.cfg.Media.Store = st }
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
-
-// key derives a purpose-bound key from the server secret, so a cursor MAC
-// can never pass as a device token signature or an upload ticket.
-func (s *Service) key(purpose string) ([]byte, error) {
-	s.secretOnce.Do(func() {
-		s.secretErr = s.app.DB().NewQuery("SELECT secret FROM sync_state WHERE id = 1").Row(&s.secret)
-		if s.secretErr == nil && len(s.secret) < 32 {
-			s.secretErr = fmt.Errorf("server secret too short (%d bytes)", len(s.secret))
-		}
-	})
-	if s.secretErr != nil {
-		return nil, fmt.Errorf("load server secret: %w", s.secretErr)
-	}
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte("samenspel/" + purpose))
-	return m.Sum(nil), nil
-}
 
 // Key returns the server key for a purpose other than the protocol's own
 // (for example storage upload tickets).

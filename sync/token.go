@@ -1,34 +1,39 @@
 package sync
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // deviceClaims are the claims of a device token: the person (subject and
-// auth collection) and the device. Revocation is not in the token: every
-// request checks the device record, so it takes effect at once.
+// auth collection), the device, and a MAC of the person's PocketBase
+// tokenKey. Revocation is not in the token: every request checks the
+// device record, so it takes effect at once.
 type deviceClaims struct {
 	Collection string `json:"col"`
 	Device     string `json:"dev"`
 	Type       string `json:"typ"`
+	Login      string `json:"lk"` // loginMAC of the person when the token was made
 	jwt.RegisteredClaims
 }
 
 const deviceTokenType = "samenspel-device"
 
-func (s *Service) signDeviceToken(collection, person, device string, now time.Time) (string, time.Time, error) {
+func (s *Service) signDeviceToken(person *core.Record, device string, now time.Time) (string, time.Time, error) {
 	key, err := s.key("device-token")
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	exp := now.Add(s.cfg.DeviceTokenTTL).UTC().Truncate(time.Second)
 	claims := deviceClaims{
-		Collection: collection, Device: device, Type: deviceTokenType,
+		Collection: person.Collection().Name, Device: device, Type: deviceTokenType, Login: loginMAC(key, person),
 		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:   person,
+			Subject:   person.Id,
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),
 		},
@@ -58,4 +63,28 @@ func (s *Service) parseDeviceToken(token string) (*deviceClaims, error) {
 		return nil, Errorf(CodeUnauthorized, "The device token is not valid.")
 	}
 	return &claims, nil
+}
+
+// loginMAC binds a device token to the person's PocketBase tokenKey, which
+// PocketBase renews on a password change (and a superuser can renew to end
+// every login of a person): a device token then ends with their PocketBase
+// tokens. A short MAC under the server key, so the token does not carry
+// the tokenKey itself.
+func loginMAC(key []byte, person *core.Record) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("login/" + person.Collection().Name + "/" + person.Id + "/" + person.TokenKey()))
+	return b64.EncodeToString(m.Sum(nil)[:12])
+}
+
+// checkLogin answers unauthorized when the person's tokenKey changed
+// since the token was made.
+func (s *Service) checkLogin(claims *deviceClaims, person *core.Record) error {
+	key, err := s.key("device-token")
+	if err != nil {
+		return err
+	}
+	if !hmac.Equal([]byte(claims.Login), []byte(loginMAC(key, person))) {
+		return Errorf(CodeUnauthorized, "The password or login of this account changed: log in again and register the device again.")
+	}
+	return nil
 }

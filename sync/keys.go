@@ -1,0 +1,94 @@
+package sync
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// secretsTTL is how long a Service trusts the secrets it read: a rotation
+// by another process (the rotate-keys command next to a running server)
+// takes effect within it, at the cost of one small read per interval.
+const secretsTTL = time.Second
+
+// secrets are the server secret in sync_state and the one it replaced at
+// the last rotation (nil before the first).
+type secrets struct {
+	current, previous []byte
+	read              time.Time
+}
+
+// loadSecrets returns the server secrets, read again when older than
+// secretsTTL.
+func (s *Service) loadSecrets() (secrets, error) {
+	s.secretMu.Lock()
+	defer s.secretMu.Unlock()
+	if s.secrets.current != nil && time.Since(s.secrets.read) < secretsTTL {
+		return s.secrets, nil
+	}
+	var cur, prev []byte
+	err := s.app.DB().NewQuery("SELECT secret, previous_secret FROM sync_state WHERE id = 1").Row(&cur, &prev)
+	if err != nil {
+		return secrets{}, fmt.Errorf("load server secret: %w", err)
+	}
+	if len(cur) < 32 {
+		return secrets{}, fmt.Errorf("load server secret: too short (%d bytes)", len(cur))
+	}
+	s.secrets = secrets{current: cur, previous: prev, read: time.Now()}
+	return s.secrets, nil
+}
+
+// key derives a purpose-bound key from the server secret, so a cursor MAC
+// can never pass as a device token signature or an upload ticket.
+func (s *Service) key(purpose string) ([]byte, error) {
+	sec, err := s.loadSecrets()
+	if err != nil {
+		return nil, err
+	}
+	return deriveKey(sec.current, purpose), nil
+}
+
+// previousKey is key under the secret before the last rotation, or nil.
+// Only cursors are checked with it (to start over instead of failing);
+// everything else signed with it is simply no longer valid.
+func (s *Service) previousKey(purpose string) ([]byte, error) {
+	sec, err := s.loadSecrets()
+	if err != nil || len(sec.previous) == 0 {
+		return nil, err
+	}
+	return deriveKey(sec.previous, purpose), nil
+}
+
+func deriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("samenspel/" + purpose))
+	return m.Sum(nil)
+}
+
+// RotateSecret replaces the server secret with a fresh random one and
+// keeps the replaced one as the previous secret (dropping the one before).
+// Device tokens and upload and photo links signed with the old secret stop
+// working: apps register again with their PocketBase login. Cursors made
+// with it make their device start over (reset) instead of failing. Running
+// servers pick the new secret up within secretsTTL.
+func RotateSecret(app core.App) error {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return err
+	}
+	res, err := app.DB().NewQuery("UPDATE sync_state SET previous_secret = secret, secret = {:s} WHERE id = 1").
+		Bind(dbx.Params{"s": fresh}).Execute()
+	if err != nil {
+		return fmt.Errorf("rotate server secret: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("rotate server secret: %w", sql.ErrNoRows)
+	}
+	return nil
+}
