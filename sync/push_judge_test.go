@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -254,4 +255,43 @@ func countWhere(t *testing.T, s *syncServer, collection string, where dbx.Expres
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestRejectionsBounded: refused pushes cannot fill the database. A
+// refused mutation of 7 MiB is kept with its size and the start of its
+// payload; past a person's daily allowance, refusals keep only that too;
+// the answers stay whole rejections.
+func TestRejectionsBounded(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.AdvA, "flood-phone")
+	size := func() int {
+		var n int
+		if err := s.app.DB().NewQuery("SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM sync_rejections").Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	big := strings.Repeat("woord ", 7<<20/6)
+	for i := range 3 {
+		res := s.push(auth, mutation(fmt.Sprintf("big%d", i), "goals", fmt.Sprintf("floodgoal%06d", i), "create",
+			map[string]any{"client": s.w.ClientA.Id, "title": big}))
+		wantResults(t, res, "rejected/forbidden")
+	}
+	if n := size(); n > 3*(8<<10) {
+		t.Fatalf("three refused 7 MiB pushes keep %d bytes", n)
+	}
+	// 200 kB refusals, each under the size bound, until past the allowance.
+	medium := strings.Repeat("woord ", 200<<10/6)
+	for i := range 30 {
+		res := s.push(auth, mutation(fmt.Sprintf("mid%d", i), "goals", fmt.Sprintf("floodgoal1%05d", i), "create",
+			map[string]any{"client": s.w.ClientA.Id, "title": medium}))
+		wantResults(t, res, "rejected/forbidden")
+	}
+	if n, limit := size(), fieldsync.RejectionQuota+fieldsync.MaxKeptPayload+30*(8<<10); n > limit {
+		t.Fatalf("30 refusals of 200 kB keep %d bytes, want at most %d", n, limit)
+	}
+	if n := countWhere(t, s, schema.SyncRejections, dbx.HashExp{"device_id": "flood-phone"}); n != 33 {
+		t.Fatalf("%d rejections kept, want 33 (every refusal, some cut)", n)
+	}
 }
