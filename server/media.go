@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/secret"
 	"github.com/samenspel/samenspel/storage"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -24,7 +25,7 @@ const blobsPath = SyncPrefix + "/blobs"
 // OpenStore opens the app's photo storage as the server does, for tools
 // and tests that look at stored bytes.
 func OpenStore(ctx context.Context, app core.App, cfg *Config) (storage.Store, error) {
-	secret, err := fieldsync.New(app, fieldsync.Config{}).Key("storage")
+	secret, err := secret.New(app).Key(secret.External("storage"))
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -89,7 +90,7 @@ func limitBody(max int64) *hook.Handler[*core.RequestEvent] {
 			// connection. With its own it sees that and closes.
 			defer func() { re.Request.Body = raw }()
 			if re.Request.ContentLength > max {
-				e := fieldsync.Errorf(fieldsync.CodePayloadTooLarge, "A request body may be at most %d bytes.", fieldsync.MaxPushBytes).
+				e := apierr.Errorf(apierr.CodePayloadTooLarge, "A request body may be at most %d bytes.", fieldsync.MaxPushBytes).
 					WithData(map[string]any{"max_bytes": fieldsync.MaxPushBytes})
 				return re.JSON(e.Status, e)
 			}
@@ -122,13 +123,13 @@ func (api *syncAPI) device(c echo.Context) (*fieldsync.Device, error) {
 	h := c.Request().Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || token == "" {
-		return nil, fieldsync.Errorf(fieldsync.CodeUnauthorized, "Send the device token as Authorization: Bearer <token>.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "Send the device token as Authorization: Bearer <token>.")
 	}
 	version := -1 // header absent: the device's registered version counts
 	if v := c.Request().Header.Get("X-Schema-Version"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return nil, fieldsync.Errorf(fieldsync.CodeInvalidRequest, "X-Schema-Version must be a non-negative integer.").
+			return nil, apierr.Errorf(apierr.CodeInvalidRequest, "X-Schema-Version must be a non-negative integer.").
 				WithData(map[string]any{"X-Schema-Version": "not an integer"})
 		}
 		version = n
@@ -144,7 +145,7 @@ func (api *syncAPI) device(c echo.Context) (*fieldsync.Device, error) {
 		if byPerson {
 			from, limit = "your devices together", "person"
 		}
-		return nil, fieldsync.Errorf(fieldsync.CodeRateLimited, "Too many requests from %s: retry after %d s.", from, secs).
+		return nil, apierr.Errorf(apierr.CodeRateLimited, "Too many requests from %s: retry after %d s.", from, secs).
 			WithData(map[string]any{"retry_after": secs, "limit": limit})
 	}
 	return dev, nil
@@ -178,7 +179,7 @@ func (api *syncAPI) pull(c echo.Context) error {
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "limit must be a positive integer.").
+			return apierr.Errorf(apierr.CodeInvalidRequest, "limit must be a positive integer.").
 				WithData(map[string]any{"limit": "not a positive integer"})
 		}
 		req.Limit = n
@@ -195,7 +196,7 @@ func (api *syncAPI) push(c echo.Context) error {
 	}
 	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, fieldsync.MaxPushBytes+1))
 	if err != nil {
-		return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The request body could not be read.")
+		return apierr.Errorf(apierr.CodeInvalidRequest, "The request body could not be read.")
 	}
 	res, err := api.svc.Push(c.Request().Context(), dev, raw)
 	if err != nil {
@@ -235,10 +236,10 @@ func decodeJSON(c echo.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "Field %s has the wrong type.", te.Field).
+			return apierr.Errorf(apierr.CodeInvalidRequest, "Field %s has the wrong type.", te.Field).
 				WithData(map[string]any{te.Field: "wrong type: want " + te.Type.String()})
 		}
-		return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The request body is not valid JSON.")
+		return apierr.Errorf(apierr.CodeInvalidRequest, "The request body is not valid JSON.")
 	}
 	return nil
 }
@@ -253,7 +254,7 @@ func decompressBody(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		zr, err := gzip.NewReader(req.Body)
 		if err != nil {
-			return fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The body is not valid gzip.")
+			return apierr.Errorf(apierr.CodeInvalidRequest, "The body is not valid gzip.")
 		}
 		defer zr.Close()
 		req.Body = io.NopCloser(io.LimitReader(zr, fieldsync.MaxPushBytes+1))
@@ -262,28 +263,24 @@ func decompressBody(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// writeError is the one place where errors become HTTP responses. Unknown
-// errors are logged and answered as internal, without internals.
+// writeError is echo's error handler: echo's own errors (no route, a body
+// too large) get the protocol's codes, and apierr.Write answers.
 func (api *syncAPI) writeError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
-		code := fieldsync.CodeInvalidRequest
+		code := apierr.CodeInvalidRequest
 		switch he.Code {
 		case http.StatusNotFound:
-			code = fieldsync.CodeNotFound
+			code = apierr.CodeNotFound
 		case http.StatusMethodNotAllowed:
-			code = fieldsync.CodeNotFound
+			code = apierr.CodeNotFound
 		case http.StatusRequestEntityTooLarge:
-			code = fieldsync.CodePayloadTooLarge
+			code = apierr.CodePayloadTooLarge
 		}
-		err = fieldsync.Errorf(code, "%v", he.Message)
+		err = apierr.Errorf(code, "%v", he.Message)
 	}
-	pe, internal := fieldsync.AsError(err)
-	if internal {
-		api.app.Logger().Error("sync api", "path", c.Request().URL.Path, "error", err.Error())
-	}
-	_ = c.JSON(pe.Status, pe)
+	apierr.Write(c.Response(), c.Request(), api.app.Logger(), err)
 }

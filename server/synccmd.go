@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/spf13/cobra"
 
-	fieldsync "github.com/samenspel/samenspel/sync"
+	"github.com/samenspel/samenspel/internal/secret"
 )
 
 var errSyncCommand = errors.New("sync command failed")
@@ -46,7 +46,7 @@ func newSyncCommand(app core.App) *cobra.Command {
 				failed.Store(true)
 				return fmt.Errorf("migrations: %w", err)
 			}
-			if err := fieldsync.RotateSecret(app); err != nil {
+			if err := secret.Rotate(app); err != nil {
 				failed.Store(true)
 				return err
 			}

@@ -1,10 +1,11 @@
 package storage
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // Handler serves the local store's presigned URLs: PUT uploads and GET
@@ -32,20 +33,20 @@ func (l *Local) Handler() http.Handler { return http.HandlerFunc(l.serveHTTP) }
 func (l *Local) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	key, ok := strings.CutPrefix(r.URL.Path, l.basePath+"/")
 	if !ok {
-		writeError(w, http.StatusNotFound, "not_found", "No such object.", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeNotFound, "No such object."))
 		return
 	}
 	t, err := l.parseTicket(r.URL.Query().Get("ticket"))
 	if err != nil {
-		writeError(w, http.StatusForbidden, "forbidden", "Access denied: "+err.Error()+".", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeForbidden, "Access denied: %s.", err))
 		return
 	}
 	if t.Key != key {
-		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for another object.", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeForbidden, "Access denied: the ticket is for another object."))
 		return
 	}
 	if t.Method != r.Method {
-		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for "+t.Method+" requests.", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeForbidden, "Access denied: the ticket is for %s requests.", t.Method))
 		return
 	}
 	switch r.Method {
@@ -54,14 +55,14 @@ func (l *Local) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPut:
 		l.servePut(w, r, t)
 	default: // tickets are only made for GET and PUT
-		writeError(w, http.StatusForbidden, "forbidden", "Access denied.", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeForbidden, "Access denied."))
 	}
 }
 
 func (l *Local) serveGet(w http.ResponseWriter, r *http.Request, key string) {
 	f, info, err := l.open(key)
 	if errors.Is(err, ErrNotFound) {
-		writeError(w, http.StatusNotFound, "not_found", "No such object.", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeNotFound, "No such object."))
 		return
 	}
 	if err != nil {
@@ -87,12 +88,12 @@ func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
 			return
 		}
 		if !open {
-			writeError(w, http.StatusForbidden, "forbidden", "Access denied: this upload is closed.", nil)
+			apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeForbidden, "Access denied: this upload is closed."))
 			return
 		}
 	}
 	if t.ContentType != "" && r.Header.Get("Content-Type") != t.ContentType {
-		writeError(w, http.StatusForbidden, "forbidden", "Access denied: the ticket is for Content-Type "+t.ContentType+".", nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeForbidden, "Access denied: the ticket is for Content-Type %s.", t.ContentType))
 		return
 	}
 	size, max := int64(-1), t.MaxSize
@@ -100,7 +101,7 @@ func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
 		size, max = t.Size, t.Size
 	}
 	tooLarge := func() {
-		writeError(w, http.StatusRequestEntityTooLarge, "payload_too_large", "The body is larger than this upload allows.", map[string]any{"max_bytes": max})
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodePayloadTooLarge, "The body is larger than this upload allows.").WithData(map[string]any{"max_bytes": max}))
 	}
 	// Refuse what the headers already give away, before reading a byte.
 	if n := r.ContentLength; n >= 0 {
@@ -109,7 +110,7 @@ func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
 			return
 		}
 		if size >= 0 && n < size {
-			writeError(w, http.StatusBadRequest, "invalid_request", "The body is shorter than the announced size.", map[string]any{"size": size})
+			apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeInvalidRequest, "The body is shorter than the announced size.").WithData(map[string]any{"size": size}))
 			return
 		}
 	}
@@ -120,11 +121,11 @@ func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
 	case errors.Is(err, ErrTooLarge):
 		tooLarge()
 	case errors.Is(err, errShortBody):
-		writeError(w, http.StatusBadRequest, "invalid_request", "The body is shorter than the announced size.", map[string]any{"size": size})
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeInvalidRequest, "The body is shorter than the announced size.").WithData(map[string]any{"size": size}))
 	case errors.Is(err, errDigest):
-		writeError(w, http.StatusBadRequest, "invalid_request", "The body does not match the announced SHA-256.", map[string]any{"sha256": t.SHA256})
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeInvalidRequest, "The body does not match the announced SHA-256.").WithData(map[string]any{"sha256": t.SHA256}))
 	case errors.Is(err, errBodyRead), errors.Is(err, ErrInvalidKey), r.Context().Err() != nil:
-		writeError(w, http.StatusBadRequest, "invalid_request", "The upload could not be stored: "+err.Error(), nil)
+		apierr.Write(w, r, nil, apierr.Errorf(apierr.CodeInvalidRequest, "The upload could not be stored: %v", err))
 	default:
 		l.internal(w, r, err)
 	}
@@ -132,19 +133,5 @@ func (l *Local) servePut(w http.ResponseWriter, r *http.Request, t *ticket) {
 
 // internal logs err and answers 500 without its details.
 func (l *Local) internal(w http.ResponseWriter, r *http.Request, err error) {
-	l.log.Error("storage: local handler", "method", r.Method, "path", r.URL.Path, "error", err.Error())
-	writeError(w, http.StatusInternalServerError, "internal", "Something went wrong on the server. Try again later.", nil)
-}
-
-// writeError answers in the sync protocol's error shape (which is also
-// PocketBase's). The codes are the protocol's; this package cannot import
-// the sync package, which sits above it.
-func writeError(w http.ResponseWriter, status int, code, message string, data map[string]any) {
-	if data == nil {
-		data = map[string]any{}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"status": status, "code": code, "message": message, "data": data})
+	apierr.Write(w, r, l.log, err)
 }

@@ -10,24 +10,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/inflector"
 	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/schema"
 )
 
 // Push enforces the same API rules as PocketBase's REST API, evaluated the
 // way apis/record_crud.go evaluates them, so a mutation is allowed exactly
 // when the same write through the REST API or an SDK would be.
-
-// RequestInfo is the request PocketBase's rules see when auth makes a
-// method request with body (nil for none), for evaluating a rule outside
-// an HTTP request.
-func RequestInfo(auth *core.Record, method string, body map[string]any) *core.RequestInfo {
-	if body == nil {
-		body = map[string]any{}
-	}
-	return &core.RequestInfo{
-		Auth: auth, Method: method, Context: core.RequestInfoContextDefault,
-		Query: map[string]string{}, Headers: map[string]string{}, Body: body,
-	}
-}
 
 // canCreate evaluates the collection's create rule against the record to be
 // created, as PocketBase's REST API does (apis/record_crud.go recordCreate):
@@ -132,9 +122,9 @@ func canAccess(tx core.App, r *core.Record, info *core.RequestInfo, rule *string
 // denied turns a refused rule into the protocol's answer: a record the
 // person cannot even see is not_found (no existence leak), otherwise
 // forbidden.
-func denied(tx core.App, r *core.Record, auth *core.Record) *Error {
-	if ok, _ := canAccess(tx, r, RequestInfo(auth, "GET", nil), r.Collection().ViewRule); ok {
-		return Errorf(CodeForbidden, "You may not change this %s.", r.Collection().Name)
+func denied(tx core.App, r *core.Record, auth *core.Record) *apierr.Error {
+	if ok, _ := canAccess(tx, r, schema.RequestInfo(auth, "GET", nil), r.Collection().ViewRule); ok {
+		return apierr.Errorf(apierr.CodeForbidden, "You may not change this %s.", r.Collection().Name)
 	}
-	return Errorf(CodeNotFound, "No such %s.", r.Collection().Name)
+	return apierr.Errorf(apierr.CodeNotFound, "No such %s.", r.Collection().Name)
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // cursorVersion is bumped when the cursor layout changes; an older cursor
@@ -69,7 +71,7 @@ const rotatedCursor = 0
 // with V set so the caller can reset.
 func decodeCursor(s string, key, previous []byte, person, device string) (*cursor, error) {
 	bad := func(why string) error {
-		return Errorf(CodeInvalidRequest, "The cursor is not valid: %s. Pull again without a cursor.", why).
+		return apierr.Errorf(apierr.CodeInvalidRequest, "The cursor is not valid: %s. Pull again without a cursor.", why).
 			WithData(map[string]any{"cursor": why})
 	}
 	body, mac, ok := strings.Cut(s, ".")

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // fuzzCursorKey is the key the fuzz tests sign with. The seed corpora under
@@ -21,11 +23,11 @@ const (
 // cursor named in data, which is how every bad cursor must be answered.
 func mustRefuse(t *testing.T, err error, what string) {
 	t.Helper()
-	var pe *Error
+	var pe *apierr.Error
 	if !errors.As(err, &pe) {
 		t.Fatalf("%s: err=%v, want a protocol error", what, err)
 	}
-	if got, want := pe.Code, CodeInvalidRequest; got != want {
+	if got, want := pe.Code, apierr.CodeInvalidRequest; got != want {
 		t.Fatalf("%s: code=%s, want %s", what, got, want)
 	}
 	if _, ok := pe.Data["cursor"]; !ok {

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 )
 
@@ -57,7 +58,7 @@ func (r *RegisterRequest) validate() error {
 		fields["schema_version"] = "required: a non-negative integer"
 	}
 	if len(fields) > 0 {
-		return Errorf(CodeInvalidRequest, "The device registration has invalid fields.").WithData(fields)
+		return apierr.Errorf(apierr.CodeInvalidRequest, "The device registration has invalid fields.").WithData(fields)
 	}
 	return nil
 }
@@ -71,10 +72,10 @@ func (r *RegisterRequest) validate() error {
 // the app must wipe its data and use a new id.
 func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterResponse, error) {
 	if auth == nil {
-		return nil, Errorf(CodeUnauthorized, "Log in to register a device.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "Log in to register a device.")
 	}
 	if auth.Collection().Name != schema.Users && auth.Collection().Name != schema.Clients {
-		return nil, Errorf(CodeForbidden, "Only staff and clients can register a device.")
+		return nil, apierr.Errorf(apierr.CodeForbidden, "Only staff and clients can register a device.")
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -94,10 +95,10 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 	case err != nil:
 		return nil, fmt.Errorf("find device: %w", err)
 	case dev.GetString("owner") != auth.Id || dev.GetString("owner_collection") != auth.Collection().Name:
-		return nil, Errorf(CodeForbidden, "This device id is in use. Make a new device id for this installation and register again.").
+		return nil, apierr.Errorf(apierr.CodeForbidden, "This device id is in use. Make a new device id for this installation and register again.").
 			WithData(map[string]any{"device_id": "in use"})
 	case !dev.GetDateTime("revoked_at").IsZero():
-		return nil, Errorf(CodeDeviceRevoked, "This device was revoked. Wipe its local data and register with a new device id.")
+		return nil, apierr.Errorf(apierr.CodeDeviceRevoked, "This device was revoked. Wipe its local data and register with a new device id.")
 	}
 	dev.Set("owner_collection", auth.Collection().Name)
 	dev.Set("owner", auth.Id)
@@ -135,7 +136,7 @@ func (s *Service) checkDeviceCap(tx core.App, auth *core.Record) error {
 		return fmt.Errorf("count devices: %w", err)
 	}
 	if n >= s.cfg.MaxDevices {
-		return Errorf(CodeForbidden, "You have %d active devices, the most allowed. Revoke a device you no longer use, then register this one.", n).
+		return apierr.Errorf(apierr.CodeForbidden, "You have %d active devices, the most allowed. Revoke a device you no longer use, then register this one.", n).
 			WithData(map[string]any{"max_devices": s.cfg.MaxDevices})
 	}
 	return nil
@@ -146,11 +147,11 @@ func (s *Service) checkDeviceCap(tx core.App, auth *core.Record) error {
 // not an error.
 func (s *Service) Revoke(auth *core.Record, deviceID string) error {
 	if auth == nil {
-		return Errorf(CodeUnauthorized, "Log in to revoke a device.")
+		return apierr.Errorf(apierr.CodeUnauthorized, "Log in to revoke a device.")
 	}
 	dev, err := s.app.FindFirstRecordByData(schema.SyncDevices, "device_id", deviceID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Errorf(CodeNotFound, "No such device.")
+		return apierr.Errorf(apierr.CodeNotFound, "No such device.")
 	}
 	if err != nil {
 		return fmt.Errorf("find device: %w", err)
@@ -158,7 +159,7 @@ func (s *Service) Revoke(auth *core.Record, deviceID string) error {
 	p := schema.PrincipalOf(auth)
 	owner := dev.GetString("owner") == auth.Id && dev.GetString("owner_collection") == auth.Collection().Name
 	if !owner && !(p.Collection == schema.Users && p.Role == schema.RoleCoordinator) {
-		return Errorf(CodeNotFound, "No such device.")
+		return apierr.Errorf(apierr.CodeNotFound, "No such device.")
 	}
 	if !dev.GetDateTime("revoked_at").IsZero() {
 		return nil
@@ -189,26 +190,26 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 	err = s.app.DB().Select("id", "owner_collection", "owner", "revoked_at", "schema_version").From(schema.SyncDevices).
 		Where(dbx.HashExp{"device_id": claims.Device}).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, Errorf(CodeUnauthorized, "This device is not registered.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "This device is not registered.")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find device: %w", err)
 	}
 	if row.RevokedAt.String != "" {
-		return nil, Errorf(CodeDeviceRevoked, "This device was revoked. Wipe its local data.")
+		return nil, apierr.Errorf(apierr.CodeDeviceRevoked, "This device was revoked. Wipe its local data.")
 	}
 	if row.Owner != claims.Subject || row.OwnerCol != claims.Collection {
-		return nil, Errorf(CodeUnauthorized, "This device now belongs to someone else. Log in again.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "This device now belongs to someone else. Log in again.")
 	}
 	if claims.Collection != schema.Users && claims.Collection != schema.Clients {
-		return nil, Errorf(CodeUnauthorized, "The device token is not valid.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "The device token is not valid.")
 	}
 	person, err := s.app.FindRecordById(claims.Collection, claims.Subject)
 	if err != nil {
-		return nil, Errorf(CodeUnauthorized, "This account no longer exists.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "This account no longer exists.")
 	}
 	if person.GetBool(schema.FieldDisabled) {
-		return nil, Errorf(CodeUnauthorized, "This account is disabled.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "This account is disabled.")
 	}
 	if err := s.checkLogin(claims, person); err != nil {
 		return nil, err
@@ -223,6 +224,6 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 }
 
 func upgradeRequired(have, min int) error {
-	return Errorf(CodeUpgradeRequired, "This app is too old for the server: update the app.").
+	return apierr.Errorf(apierr.CodeUpgradeRequired, "This app is too old for the server: update the app.").
 		WithData(map[string]any{"schema_version": have, "min_schema_version": min})
 }

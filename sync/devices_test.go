@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/servertest"
@@ -25,13 +26,13 @@ func TestDeviceBelongsToItsOwner(t *testing.T) {
 	for _, other := range []*core.Record{s.w.BegB, s.w.ClientA, s.w.Coord} {
 		r := s.do("POST", "/api/sync/v1/devices", servertest.Token(t, other),
 			map[string]any{"device_id": "shared-phone", "schema_version": 1})
-		data := mustError(t, r, fieldsync.CodeForbidden)
+		data := mustError(t, r, apierr.CodeForbidden)
 		if got, want := data["device_id"], "in use"; got != want {
 			t.Fatalf("data.device_id=%v, want %q", got, want)
 		}
 	}
 	for _, other := range []*core.Record{s.w.BegB, s.w.ClientA} {
-		mustError(t, s.do("POST", "/api/sync/v1/devices/shared-phone/revoke", servertest.Token(t, other), nil), fieldsync.CodeNotFound)
+		mustError(t, s.do("POST", "/api/sync/v1/devices/shared-phone/revoke", servertest.Token(t, other), nil), apierr.CodeNotFound)
 	}
 	mustWork(t, s, owner)
 	dev, err := s.app.FindFirstRecordByData(schema.SyncDevices, "device_id", "shared-phone")
@@ -138,7 +139,7 @@ func TestDeviceCap(t *testing.T) {
 	for _, id := range []string{"cap-1", "cap-2", "cap-3"} {
 		s.register(s.w.BegA, id)
 	}
-	data := mustError(t, register("cap-4"), fieldsync.CodeForbidden)
+	data := mustError(t, register("cap-4"), apierr.CodeForbidden)
 	if got, want := data["max_devices"], float64(3); got != want {
 		t.Fatalf("data.max_devices=%v, want %v", got, want)
 	}
@@ -149,7 +150,7 @@ func TestDeviceCap(t *testing.T) {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
 	}
 	s.register(s.w.BegA, "cap-4")
-	mustError(t, register("cap-5"), fieldsync.CodeForbidden)
+	mustError(t, register("cap-5"), apierr.CodeForbidden)
 }
 
 // TestRateLimitPerPerson: the rate limit holds per person as well as per
@@ -165,7 +166,7 @@ func TestRateLimitPerPerson(t *testing.T) {
 		mustWork(t, s, auth)
 	}
 	r := s.do("GET", "/api/sync/v1/pull", s.register(s.w.BegA, "many-3"), nil)
-	data := mustError(t, r, fieldsync.CodeRateLimited)
+	data := mustError(t, r, apierr.CodeRateLimited)
 	if got, want := data["limit"], "person"; got != want {
 		t.Fatalf("data.limit=%v, want %q", got, want)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/servertest"
@@ -66,18 +67,18 @@ func TestErrorUnauthorized(t *testing.T) {
 	cfg.Sync.DeviceTokenTTL = 2 * time.Second // below what config.Load allows; the service takes it
 	s := newSyncServer(t, cfg)
 
-	t.Run("no token", func(t *testing.T) { mustFailEveryCall(t, s, "", fieldsync.CodeUnauthorized) })
-	t.Run("no Bearer", func(t *testing.T) { mustFailEveryCall(t, s, "Token abc", fieldsync.CodeUnauthorized) })
-	t.Run("garbage token", func(t *testing.T) { mustFailEveryCall(t, s, "Bearer abc.def.ghi", fieldsync.CodeUnauthorized) })
+	t.Run("no token", func(t *testing.T) { mustFailEveryCall(t, s, "", apierr.CodeUnauthorized) })
+	t.Run("no Bearer", func(t *testing.T) { mustFailEveryCall(t, s, "Token abc", apierr.CodeUnauthorized) })
+	t.Run("garbage token", func(t *testing.T) { mustFailEveryCall(t, s, "Bearer abc.def.ghi", apierr.CodeUnauthorized) })
 	t.Run("a PocketBase auth token", func(t *testing.T) {
-		mustFailEveryCall(t, s, "Bearer "+servertest.Token(t, s.w.BegA), fieldsync.CodeUnauthorized)
+		mustFailEveryCall(t, s, "Bearer "+servertest.Token(t, s.w.BegA), apierr.CodeUnauthorized)
 	})
 	t.Run("register without login", func(t *testing.T) {
-		mustError(t, s.do("POST", "/api/sync/v1/devices", "", `{"device_id":"p1","schema_version":1}`), fieldsync.CodeUnauthorized)
-		mustError(t, s.do("POST", "/api/sync/v1/devices", "garbage", `{"device_id":"p1","schema_version":1}`), fieldsync.CodeUnauthorized)
+		mustError(t, s.do("POST", "/api/sync/v1/devices", "", `{"device_id":"p1","schema_version":1}`), apierr.CodeUnauthorized)
+		mustError(t, s.do("POST", "/api/sync/v1/devices", "garbage", `{"device_id":"p1","schema_version":1}`), apierr.CodeUnauthorized)
 	})
 	t.Run("revoke without login", func(t *testing.T) {
-		mustError(t, s.do("POST", "/api/sync/v1/devices/p1/revoke", "", nil), fieldsync.CodeUnauthorized)
+		mustError(t, s.do("POST", "/api/sync/v1/devices/p1/revoke", "", nil), apierr.CodeUnauthorized)
 	})
 
 	t.Run("expired token", func(t *testing.T) {
@@ -97,7 +98,7 @@ func TestErrorUnauthorized(t *testing.T) {
 		}
 		mustWork(t, s, "Bearer "+reg.Token) // the token works until it expires
 		time.Sleep(time.Until(exp) + 1100*time.Millisecond)
-		mustFailEveryCall(t, s, "Bearer "+reg.Token, fieldsync.CodeUnauthorized)
+		mustFailEveryCall(t, s, "Bearer "+reg.Token, apierr.CodeUnauthorized)
 	})
 
 	t.Run("deleted person", func(t *testing.T) {
@@ -108,7 +109,7 @@ func TestErrorUnauthorized(t *testing.T) {
 		if err := s.app.Delete(p); err != nil {
 			t.Fatalf("delete person: %v", err)
 		}
-		mustFailEveryCall(t, s, auth, fieldsync.CodeUnauthorized)
+		mustFailEveryCall(t, s, auth, apierr.CodeUnauthorized)
 	})
 
 	t.Run("disabled person", func(t *testing.T) {
@@ -120,7 +121,7 @@ func TestErrorUnauthorized(t *testing.T) {
 		if err := s.app.Save(p); err != nil {
 			t.Fatalf("disable person: %v", err)
 		}
-		mustFailEveryCall(t, s, auth, fieldsync.CodeUnauthorized)
+		mustFailEveryCall(t, s, auth, apierr.CodeUnauthorized)
 	})
 
 }
@@ -153,16 +154,16 @@ func TestErrorDeviceRevoked(t *testing.T) {
 			if r := revoke(tt.revoke, id); r.status != http.StatusOK {
 				t.Fatalf("revoke: %d %s", r.status, r.body)
 			}
-			mustFailEveryCall(t, s, auth, fieldsync.CodeDeviceRevoked)
+			mustFailEveryCall(t, s, auth, apierr.CodeDeviceRevoked)
 			// The id stays revoked: registering it again is refused, even
 			// for its owner (anyone else learns only that it is in use);
 			// revoking again is not an error.
-			mustError(t, register(tt.owner, id), fieldsync.CodeDeviceRevoked)
-			mustError(t, register(s.w.Coord, id), fieldsync.CodeForbidden)
+			mustError(t, register(tt.owner, id), apierr.CodeDeviceRevoked)
+			mustError(t, register(s.w.Coord, id), apierr.CodeForbidden)
 			if r := revoke(tt.revoke, id); r.status != http.StatusOK {
 				t.Fatalf("revoke again: %d %s", r.status, r.body)
 			}
-			mustFailEveryCall(t, s, auth, fieldsync.CodeDeviceRevoked)
+			mustFailEveryCall(t, s, auth, apierr.CodeDeviceRevoked)
 		})
 	}
 
@@ -170,9 +171,9 @@ func TestErrorDeviceRevoked(t *testing.T) {
 	// and the device keeps working.
 	auth := s.register(s.w.BegA, "not-yours")
 	for _, other := range []*core.Record{s.w.BegB, s.w.AdvA, s.w.ClientA} {
-		mustError(t, revoke(other, "not-yours"), fieldsync.CodeNotFound)
+		mustError(t, revoke(other, "not-yours"), apierr.CodeNotFound)
 	}
-	mustError(t, revoke(s.w.Coord, "never-registered"), fieldsync.CodeNotFound)
+	mustError(t, revoke(s.w.Coord, "never-registered"), apierr.CodeNotFound)
 	mustWork(t, s, auth)
 }
 
@@ -192,7 +193,7 @@ func TestErrorForbidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustError(t, s.do("POST", "/api/sync/v1/devices", servertest.Token(t, su),
-		map[string]any{"device_id": "admin-pc", "schema_version": 1}), fieldsync.CodeForbidden)
+		map[string]any{"device_id": "admin-pc", "schema_version": 1}), apierr.CodeForbidden)
 
 	adv := s.register(s.w.AdvA, "phone-adv")
 	client := s.register(s.w.ClientA, "phone-client")
@@ -202,12 +203,12 @@ func TestErrorForbidden(t *testing.T) {
 		mutation("adv-team", "teams", s.w.TeamA.Id, "update", map[string]any{"name": "Hernoemd"}),
 	)
 	for _, r := range res {
-		mustRejected(t, r, fieldsync.CodeForbidden)
+		mustRejected(t, r, apierr.CodeForbidden)
 	}
 	res = s.push(client,
 		mutation("client-safari", "safaris", "abcdefghij00002", "create", map[string]any{"team": s.w.TeamA.Id, "title": "Eigen route"}),
 	)
-	mustRejected(t, res[0], fieldsync.CodeForbidden)
+	mustRejected(t, res[0], apierr.CodeForbidden)
 	after := feedStateOf(t, s.app)
 	if after.Seq != before.Seq || after.FeedRows != before.FeedRows {
 		t.Fatalf("forbidden mutations changed the feed: %+v -> %+v", before, after)
@@ -228,7 +229,7 @@ func TestErrorUpgradeRequired(t *testing.T) {
 	pb := servertest.Token(t, s.w.BegA)
 
 	data := mustError(t, s.do("POST", "/api/sync/v1/devices", pb, map[string]any{"device_id": "old-app", "schema_version": 1}),
-		fieldsync.CodeUpgradeRequired)
+		apierr.CodeUpgradeRequired)
 	if got, want := data["min_schema_version"], float64(2); got != want {
 		t.Fatalf("data.min_schema_version=%v, want %v", got, want)
 	}
@@ -243,8 +244,8 @@ func TestErrorUpgradeRequired(t *testing.T) {
 		if c.body != "" {
 			body = c.body
 		}
-		mustError(t, s.do(c.method, c.path, auth, body, "X-Schema-Version", "1"), fieldsync.CodeUpgradeRequired)
-		mustError(t, s.do(c.method, c.path, auth, body, "X-Schema-Version", "0"), fieldsync.CodeUpgradeRequired)
+		mustError(t, s.do(c.method, c.path, auth, body, "X-Schema-Version", "1"), apierr.CodeUpgradeRequired)
+		mustError(t, s.do(c.method, c.path, auth, body, "X-Schema-Version", "0"), apierr.CodeUpgradeRequired)
 		if r := s.do(c.method, c.path, auth, body, "X-Schema-Version", "2"); r.status != http.StatusOK {
 			t.Fatalf("%s %s with version 2: %d %s", c.method, c.path, r.status, r.body)
 		}
@@ -269,8 +270,8 @@ func TestErrorUpgradeWithoutHeader(t *testing.T) {
 	}
 	raised := fieldsync.New(app, fieldsync.Config{MinSchemaVersion: 2})
 	_, err = raised.Authenticate(reg.Token, -1)
-	var pe *fieldsync.Error
-	if !errors.As(err, &pe) || pe.Code != fieldsync.CodeUpgradeRequired {
+	var pe *apierr.Error
+	if !errors.As(err, &pe) || pe.Code != apierr.CodeUpgradeRequired {
 		t.Fatalf("minimum raised to 2, registered 1, no header: %v, want upgrade_required", err)
 	}
 }
@@ -286,7 +287,7 @@ func TestErrorRateLimited(t *testing.T) {
 	mustWork(t, s, auth)
 	mustWork(t, s, auth)
 	r := s.do("GET", "/api/sync/v1/pull", auth, nil)
-	data := mustError(t, r, fieldsync.CodeRateLimited)
+	data := mustError(t, r, apierr.CodeRateLimited)
 	secs, err := strconv.Atoi(r.header.Get("Retry-After"))
 	if err != nil || secs < 1 {
 		t.Fatalf("Retry-After=%q, want whole seconds >= 1", r.header.Get("Retry-After"))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -63,7 +64,7 @@ func TestErrorCursorExpired(t *testing.T) {
 		t.Fatalf("purge removed nothing: %+v", st)
 	}
 
-	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+old, auth, nil), fieldsync.CodeCursorExpired)
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+old, auth, nil), apierr.CodeCursorExpired)
 	if r := s.do("GET", "/api/sync/v1/pull?cursor="+fresh, auth, nil); r.status != http.StatusOK {
 		t.Fatalf("cursor after the purged history: %d %s", r.status, r.body)
 	}
@@ -96,7 +97,7 @@ func TestErrorInternal(t *testing.T) {
 		}
 	}
 	pull := s.do("GET", "/api/sync/v1/pull", auth, nil)
-	mustError(t, pull, fieldsync.CodeInternal)
+	mustError(t, pull, apierr.CodeInternal)
 	noLeak(pull)
 	push := map[string]any{"mutations": []any{
 		mutation("m1", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Nooit bewaard"}),
@@ -107,7 +108,7 @@ func TestErrorInternal(t *testing.T) {
 		if r.status != http.StatusOK || json.Unmarshal(r.body, &out) != nil || len(out.Results) != 1 {
 			t.Fatalf("push: %d %s, want 200 with one result", r.status, r.body)
 		}
-		if res := out.Results[0]; res.Status != fieldsync.StatusRejected || res.Error == nil || res.Error.Code != fieldsync.CodeInternal {
+		if res := out.Results[0]; res.Status != fieldsync.StatusRejected || res.Error == nil || res.Error.Code != apierr.CodeInternal {
 			t.Fatalf("push result %+v, want rejected internal", res)
 		}
 		noLeak(r)
@@ -136,7 +137,7 @@ func TestRejectionKept(t *testing.T) {
 	m := mutation("adv-1", "goals", "abcdefghij00009", "create",
 		map[string]any{"client": s.w.ClientA.Id, "title": "Wat Jan zelf zei", "why": "niets mag verloren gaan"})
 	res := s.push(auth, m)
-	mustRejected(t, res[0], fieldsync.CodeForbidden)
+	mustRejected(t, res[0], apierr.CodeForbidden)
 
 	rows, err := s.app.FindAllRecords(schema.SyncRejections, dbx.HashExp{"device_id": "phone-adv", "mutation_id": "adv-1"})
 	if err != nil {
@@ -161,8 +162,8 @@ func TestRejectionKept(t *testing.T) {
 	if !reflect.DeepEqual(payload.Data, m["data"]) {
 		t.Fatalf("payload data=%v, want %v", payload.Data, m["data"])
 	}
-	var e fieldsync.Error
-	if err := json.Unmarshal([]byte(r.GetString("error")), &e); err != nil || e.Code != fieldsync.CodeForbidden {
+	var e apierr.Error
+	if err := json.Unmarshal([]byte(r.GetString("error")), &e); err != nil || e.Code != apierr.CodeForbidden {
 		t.Fatalf("error=%s, want code forbidden", r.GetString("error"))
 	}
 
@@ -202,8 +203,8 @@ func TestReplayChangesNothing(t *testing.T) {
 	changed := mutation("m-42", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Iets anders"})
 	for range 2 {
 		got := s.push(auth, changed)
-		if got[0].Status != fieldsync.StatusRejected || got[0].Error == nil || got[0].Error.Code != fieldsync.CodeMutationReused {
-			t.Fatalf("reused id: %+v, want rejected %s", got[0], fieldsync.CodeMutationReused)
+		if got[0].Status != fieldsync.StatusRejected || got[0].Error == nil || got[0].Error.Code != apierr.CodeMutationReused {
+			t.Fatalf("reused id: %+v, want rejected %s", got[0], apierr.CodeMutationReused)
 		}
 	}
 	kept, err := s.app.FindAllRecords(schema.SyncRejections, dbx.HashExp{"device_id": "phone-a", "mutation_id": "m-42"})

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
@@ -153,7 +154,7 @@ func mustError(t *testing.T, r reply, code string) map[string]any {
 	if err := json.Unmarshal(r.body, &e); err != nil {
 		t.Fatalf("error body is not JSON (%v): %d %s", err, r.status, r.body)
 	}
-	if got, want := r.status, fieldsync.StatusOf(code); got != want {
+	if got, want := r.status, apierr.StatusOf(code); got != want {
 		t.Fatalf("HTTP status=%d, want %d (%s): %s", got, want, code, r.body)
 	}
 	if e.Status == nil || *e.Status != r.status {
@@ -185,7 +186,7 @@ func mustRejected(t *testing.T, r fieldsync.MutationResult, code string) map[str
 	if got, want := r.Error.Code, code; got != want {
 		t.Fatalf("mutation %s: code=%s (%s), want %s", r.MutationID, got, r.Error.Message, want)
 	}
-	if got, want := r.Error.Status, fieldsync.StatusOf(code); got != want {
+	if got, want := r.Error.Status, apierr.StatusOf(code); got != want {
 		t.Fatalf("mutation %s: error status=%d, want %d", r.MutationID, got, want)
 	}
 	if r.Error.Message == "" || r.Error.Data == nil {
@@ -293,7 +294,7 @@ func TestErrorInvalidRequest(t *testing.T) {
 				headers = []string{"Content-Encoding", "gzip"}
 			}
 			before := feedStateOf(t, s.app)
-			data := mustError(t, s.do(tt.method, tt.path, tt.auth, tt.body, headers...), fieldsync.CodeInvalidRequest)
+			data := mustError(t, s.do(tt.method, tt.path, tt.auth, tt.body, headers...), apierr.CodeInvalidRequest)
 			if _, ok := data[tt.field]; tt.field != "" && !ok {
 				t.Fatalf("data=%v, want it to name %s", data, tt.field)
 			}
@@ -313,11 +314,11 @@ func TestErrorInvalidRequest(t *testing.T) {
 		mutation("bad-value", "goals", s.w.GoalA.Id, "update", map[string]any{"status": "dreaming"}),
 		withBase(mutation("good", "goals", s.w.GoalA.Id, "update", map[string]any{"title": "Zelf koken"}), 1),
 	)
-	if data := mustRejected(t, res[0], fieldsync.CodeInvalidRequest); data["base_version"] == nil {
+	if data := mustRejected(t, res[0], apierr.CodeInvalidRequest); data["base_version"] == nil {
 		t.Errorf("bad-type: data=%v, want it to name base_version", data)
 	}
 	for i, field := range []string{"no_such_field", "authorship", "id", "op", "status"} {
-		if data := mustRejected(t, res[i+1], fieldsync.CodeInvalidRequest); data[field] == nil {
+		if data := mustRejected(t, res[i+1], apierr.CodeInvalidRequest); data[field] == nil {
 			t.Errorf("%s: data=%v, want it to name %s", res[i+1].MutationID, data, field)
 		}
 	}
@@ -332,9 +333,9 @@ func TestErrorNotFound(t *testing.T) {
 	bega := s.register(s.w.BegA, "phone-a")
 
 	for _, path := range []string{"/api/sync/v1/nope", "/api/sync/v1/devices/x/y", "/api/sync/v1/"} {
-		mustError(t, s.do("GET", path, bega, nil), fieldsync.CodeNotFound)
+		mustError(t, s.do("GET", path, bega, nil), apierr.CodeNotFound)
 	}
-	mustError(t, s.do("GET", "/api/sync/v1/push", bega, nil), fieldsync.CodeNotFound) // wrong method
+	mustError(t, s.do("GET", "/api/sync/v1/push", bega, nil), apierr.CodeNotFound) // wrong method
 
 	before := feedStateOf(t, s.app)
 	res := s.push(bega,
@@ -346,7 +347,7 @@ func TestErrorNotFound(t *testing.T) {
 		mutation("m6", "goals", s.w.GoalB.Id, "update", map[string]any{"title": "x"}), // team B: not visible
 	)
 	for i, r := range res {
-		data := mustRejected(t, r, fieldsync.CodeNotFound)
+		data := mustRejected(t, r, apierr.CodeNotFound)
 		if i < 3 && data["collection"] == nil {
 			t.Errorf("%s: data=%v, want it to name the collection", r.MutationID, data)
 		}
@@ -392,7 +393,7 @@ func TestErrorPayloadTooLarge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := feedStateOf(t, s.app)
-			data := mustError(t, s.do("POST", "/api/sync/v1/push", bega, tt.body, tt.headers...), fieldsync.CodePayloadTooLarge)
+			data := mustError(t, s.do("POST", "/api/sync/v1/push", bega, tt.body, tt.headers...), apierr.CodePayloadTooLarge)
 			if tt.limit != "" && data[tt.limit] == nil {
 				t.Fatalf("data=%v, want the limit %s", data, tt.limit)
 			}

@@ -1,6 +1,10 @@
 package sync
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/schema"
+)
 
 // SetPrecheck turns judging runs of creates together (judge.go) on or off,
 // so tests can compare pushes with and without it.
@@ -18,5 +22,5 @@ func CanCreate(tx core.App, person *core.Record, r *core.Record) (bool, error) {
 	for _, f := range r.Collection().Fields {
 		body[f.GetName()] = r.Get(f.GetName())
 	}
-	return canCreate(tx, r, RequestInfo(person, "POST", body))
+	return canCreate(tx, r, schema.RequestInfo(person, "POST", body))
 }

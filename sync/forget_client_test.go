@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -36,11 +37,11 @@ func TestDeletedClientsWordsGo(t *testing.T) {
 	// Rejections: the client's own, BegA's about the client's goal, and
 	// BegA's about another client's goal.
 	mustRejected(t, s.push(client, mutation("c2", "goals", "goalnew00000001", "create",
-		map[string]any{"client": w.ClientA.Id, "title": word, "bogus": word}))[0], fieldsync.CodeInvalidRequest)
-	mustRejected(t, s.push(bega, mutation("b2", "goals", w.GoalA.Id, "update", map[string]any{"title": word, "bogus": 1}))[0], fieldsync.CodeInvalidRequest)
+		map[string]any{"client": w.ClientA.Id, "title": word, "bogus": word}))[0], apierr.CodeInvalidRequest)
+	mustRejected(t, s.push(bega, mutation("b2", "goals", w.GoalA.Id, "update", map[string]any{"title": word, "bogus": 1}))[0], apierr.CodeInvalidRequest)
 	mustRejected(t, s.push(bega, mutation("b3", "goal_steps", "stepnew00000001", "create",
-		map[string]any{"goal": w.GoalA.Id, "description": word, "bogus": 1}))[0], fieldsync.CodeInvalidRequest)
-	mustRejected(t, s.push(bega, mutation("b4", "goals", w.GoalA2.Id, "update", map[string]any{"title": word + " (Fatima)", "bogus": 1}))[0], fieldsync.CodeInvalidRequest)
+		map[string]any{"goal": w.GoalA.Id, "description": word, "bogus": 1}))[0], apierr.CodeInvalidRequest)
+	mustRejected(t, s.push(bega, mutation("b4", "goals", w.GoalA2.Id, "update", map[string]any{"title": word + " (Fatima)", "bogus": 1}))[0], apierr.CodeInvalidRequest)
 
 	count := func(where string) int {
 		t.Helper()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -26,7 +27,7 @@ func TestPullCursorAheadOfFeed(t *testing.T) {
 		DELETE FROM sync_feed WHERE seq > (SELECT seq FROM sync_state WHERE id = 1)`).Execute(); err != nil {
 		t.Fatal(err)
 	}
-	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, auth, nil), fieldsync.CodeCursorExpired)
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, auth, nil), apierr.CodeCursorExpired)
 	if r := s.do("GET", "/api/sync/v1/pull", auth, nil); r.status != http.StatusOK {
 		t.Fatalf("pull without cursor: %d %s", r.status, r.body)
 	}
@@ -45,7 +46,7 @@ func TestPullCursorOfAnotherEpoch(t *testing.T) {
 	if err := fieldsync.NewHistory(s.app); err != nil {
 		t.Fatal(err)
 	}
-	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, auth, nil), fieldsync.CodeCursorExpired)
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, auth, nil), apierr.CodeCursorExpired)
 	fresh := s.pullCursor(auth)
 	if r := s.do("GET", "/api/sync/v1/pull?cursor="+fresh, auth, nil); r.status != http.StatusOK {
 		t.Fatalf("pull in the new epoch: %d %s", r.status, r.body)
@@ -77,7 +78,7 @@ func TestRestoreStartsNewHistory(t *testing.T) {
 	if err := fieldsync.NewHistoryIfRestored(s.app); err != nil {
 		t.Fatal(err)
 	}
-	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, auth, nil), fieldsync.CodeCursorExpired)
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, auth, nil), apierr.CodeCursorExpired)
 	if _, err := os.Stat(filepath.Join(s.app.DataDir(), "samenspel_restored")); !os.IsNotExist(err) {
 		t.Fatalf("marker left after the new epoch: %v", err)
 	}

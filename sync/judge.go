@@ -57,7 +57,7 @@ func (c *createRuns) mayCreate(i int, r *core.Record, data map[string]any) (bool
 	if c.allowed[i] {
 		return true, nil
 	}
-	return canCreate(c.tx, r, RequestInfo(c.person, "POST", data))
+	return canCreate(c.tx, r, schema.RequestInfo(c.person, "POST", data))
 }
 
 // judgeRun judges the run of creates into one collection that starts at i.

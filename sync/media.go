@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/storage"
 )
@@ -78,8 +79,8 @@ var sha256Pattern = regexp.MustCompile(`^[a-f0-9]{64}$`)
 // allowedTypes are the photo types the server stores.
 var allowedTypes = map[string]bool{"image/jpeg": true, "image/png": true}
 
-func unsupportedType(got string) *Error {
-	return Errorf(CodeUnsupportedMediaType,
+func unsupportedType(got string) *apierr.Error {
+	return apierr.Errorf(apierr.CodeUnsupportedMediaType,
 		"Photos must be JPEG or PNG (got %s). Convert HEIC/HEIF photos to JPEG on the phone before uploading.", got).
 		WithData(map[string]any{"allowed": []string{"image/jpeg", "image/png"}})
 }
@@ -99,10 +100,10 @@ func (s *Service) validateAnnounce(a MediaAnnounce) error {
 		fields["size"] = "a positive number of bytes"
 	}
 	if len(fields) > 0 {
-		return Errorf(CodeInvalidRequest, "The photo announcement has invalid fields.").WithData(fields)
+		return apierr.Errorf(apierr.CodeInvalidRequest, "The photo announcement has invalid fields.").WithData(fields)
 	}
 	if a.Size > s.cfg.Media.MaxBytes {
-		return Errorf(CodePayloadTooLarge, "A photo may be at most %d bytes.", s.cfg.Media.MaxBytes).
+		return apierr.Errorf(apierr.CodePayloadTooLarge, "A photo may be at most %d bytes.", s.cfg.Media.MaxBytes).
 			WithData(map[string]any{"max_bytes": s.cfg.Media.MaxBytes})
 	}
 	if !allowedTypes[a.ContentType] {
@@ -117,7 +118,7 @@ func (s *Service) validateAnnounce(a MediaAnnounce) error {
 // is pending). The media record is written like any other, so it syncs.
 func (s *Service) Announce(ctx context.Context, dev *Device, a MediaAnnounce) (*MediaTicket, error) {
 	if s.cfg.Media.Store == nil {
-		return nil, Errorf(CodeNotFound, "Photo storage is not configured on this server.")
+		return nil, apierr.Errorf(apierr.CodeNotFound, "Photo storage is not configured on this server.")
 	}
 	if err := s.validateAnnounce(a); err != nil {
 		return nil, err
@@ -157,7 +158,7 @@ func (s *Service) announce(tx core.App, dev *Device, a MediaAnnounce) (*MediaTic
 	for k, v := range data {
 		r.Set(k, v)
 	}
-	ok, err := canCreate(tx, r, RequestInfo(dev.Person, "POST", data))
+	ok, err := canCreate(tx, r, schema.RequestInfo(dev.Person, "POST", data))
 	if err != nil {
 		return nil, err
 	}
@@ -191,13 +192,13 @@ func (s *Service) announce(tx core.App, dev *Device, a MediaAnnounce) (*MediaTic
 // reannounce answers an announce of an id that exists: the same photo
 // announced again (idempotent), or a clash.
 func (s *Service) reannounce(tx core.App, dev *Device, r *core.Record, a MediaAnnounce) (*MediaTicket, error) {
-	if ok, err := canAccess(tx, r, RequestInfo(dev.Person, "GET", nil), r.Collection().ViewRule); err != nil {
+	if ok, err := canAccess(tx, r, schema.RequestInfo(dev.Person, "GET", nil), r.Collection().ViewRule); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, Errorf(CodeInvalidRequest, "A record with this id already exists.").WithData(map[string]any{"id": "already exists"})
+		return nil, apierr.Errorf(apierr.CodeInvalidRequest, "A record with this id already exists.").WithData(map[string]any{"id": "already exists"})
 	}
 	if r.GetString(schema.FieldObservation) != a.Observation || r.GetString(schema.FieldSHA256) != a.SHA256 || int64(r.GetInt("size")) != a.Size {
-		return nil, Errorf(CodeInvalidRequest, "This photo id was announced with other bytes; use a new id.").
+		return nil, apierr.Errorf(apierr.CodeInvalidRequest, "This photo id was announced with other bytes; use a new id.").
 			WithData(map[string]any{"id": "announced with another observation, sha256 or size"})
 	}
 	return &MediaTicket{ID: r.Id, Status: r.GetString(schema.FieldStatus)}, nil
@@ -208,7 +209,7 @@ func (s *Service) reannounce(tx core.App, dev *Device, r *core.Record, a MediaAn
 func (s *Service) observationDenied(tx core.App, dev *Device, observation string) error {
 	obs, err := tx.FindRecordById(schema.Observations, observation)
 	if err != nil {
-		return Errorf(CodeNotFound, "No such observation.").WithData(map[string]any{"observation": "not found"})
+		return apierr.Errorf(apierr.CodeNotFound, "No such observation.").WithData(map[string]any{"observation": "not found"})
 	}
 	return denied(tx, obs, dev.Person)
 }
@@ -233,14 +234,14 @@ func teamCopy(tx core.App, team, sha string) (key, contentType string, found boo
 func (s *Service) mediaFor(person *core.Record, id string) (*core.Record, error) {
 	r, err := s.app.FindRecordById(schema.Media, id)
 	if err != nil {
-		return nil, Errorf(CodeNotFound, "No such photo.")
+		return nil, apierr.Errorf(apierr.CodeNotFound, "No such photo.")
 	}
-	ok, err := canAccess(s.app, r, RequestInfo(person, "GET", nil), r.Collection().ViewRule)
+	ok, err := canAccess(s.app, r, schema.RequestInfo(person, "GET", nil), r.Collection().ViewRule)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, Errorf(CodeNotFound, "No such photo.")
+		return nil, apierr.Errorf(apierr.CodeNotFound, "No such photo.")
 	}
 	return r, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/storage"
 	"github.com/samenspel/samenspel/storage/photo"
@@ -26,23 +27,23 @@ import (
 // cleaner into a temporary file: it is never held in memory whole.
 func (s *Service) Complete(ctx context.Context, dev *Device, id string) (*MediaTicket, error) {
 	if s.cfg.Media.Store == nil {
-		return nil, Errorf(CodeNotFound, "Photo storage is not configured on this server.")
+		return nil, apierr.Errorf(apierr.CodeNotFound, "Photo storage is not configured on this server.")
 	}
 	r, err := s.mediaFor(dev.Person, id)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := canAccess(s.app, r, RequestInfo(dev.Person, "PATCH", nil), r.Collection().UpdateRule); err != nil {
+	if ok, err := canAccess(s.app, r, schema.RequestInfo(dev.Person, "PATCH", nil), r.Collection().UpdateRule); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, Errorf(CodeForbidden, "You may not complete this photo.")
+		return nil, apierr.Errorf(apierr.CodeForbidden, "You may not complete this photo.")
 	}
 	if r.GetString(schema.FieldStatus) == schema.MediaStored {
 		return &MediaTicket{ID: r.Id, Status: schema.MediaStored}, nil
 	}
 	key, ctype, err := s.cleanUpload(ctx, r)
 	if err != nil {
-		var pe *Error
+		var pe *apierr.Error
 		if errors.As(err, &pe) {
 			_ = s.cfg.Media.Store.Delete(ctx, uploadKey(r.Id)) // refused bytes are not kept
 		}
@@ -51,7 +52,7 @@ func (s *Service) Complete(ctx context.Context, dev *Device, id string) (*MediaT
 	err = s.app.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById(schema.Media, r.Id)
 		if err != nil {
-			return Errorf(CodeNotFound, "The photo was deleted meanwhile.")
+			return apierr.Errorf(apierr.CodeNotFound, "The photo was deleted meanwhile.")
 		}
 		fresh.Set(schema.FieldStatus, schema.MediaStored)
 		fresh.Set(schema.FieldObjectKey, key)
@@ -77,14 +78,14 @@ func (s *Service) cleanUpload(ctx context.Context, r *core.Record) (key, ctype s
 	announced := int64(r.GetInt("size"))
 	info, err := store.Stat(ctx, uploadKey(r.Id))
 	if errors.Is(err, storage.ErrNotFound) {
-		return "", "", Errorf(CodeInvalidRequest, "No upload found for this photo: upload the bytes first.").
+		return "", "", apierr.Errorf(apierr.CodeInvalidRequest, "No upload found for this photo: upload the bytes first.").
 			WithData(map[string]any{"upload": "missing"})
 	}
 	if err != nil {
 		return "", "", fmt.Errorf("stat upload: %w", err)
 	}
 	if info.Size != announced {
-		return "", "", Errorf(CodeInvalidRequest, "The upload has %d bytes, %d were announced.", info.Size, announced).
+		return "", "", apierr.Errorf(apierr.CodeInvalidRequest, "The upload has %d bytes, %d were announced.", info.Size, announced).
 			WithData(map[string]any{"size": "does not match the upload"})
 	}
 	rc, _, err := store.Open(ctx, uploadKey(r.Id))
@@ -100,7 +101,7 @@ func (s *Service) cleanUpload(ctx context.Context, r *core.Record) (key, ctype s
 		return "", "", unsupportedType("bytes of another type")
 	}
 	if ctype != r.GetString("content_type") {
-		return "", "", Errorf(CodeUnsupportedMediaType, "The bytes are %s, not %s as announced.", ctype, r.GetString("content_type")).
+		return "", "", apierr.Errorf(apierr.CodeUnsupportedMediaType, "The bytes are %s, not %s as announced.", ctype, r.GetString("content_type")).
 			WithData(map[string]any{"content_type": "does not match the bytes"})
 	}
 	tmp, err := os.CreateTemp("", "samenspel-photo-*")
@@ -116,10 +117,10 @@ func (s *Service) cleanUpload(ctx context.Context, r *core.Record) (key, ctype s
 	case errors.Is(err, photo.ErrUnsupported):
 		return "", "", unsupportedType("bytes of another type")
 	case errors.Is(err, photo.ErrTooLarge):
-		return "", "", Errorf(CodePayloadTooLarge, "A photo may be at most %d bytes or %d pixels.", photo.MaxSize, photo.MaxPixels).
+		return "", "", apierr.Errorf(apierr.CodePayloadTooLarge, "A photo may be at most %d bytes or %d pixels.", photo.MaxSize, photo.MaxPixels).
 			WithData(map[string]any{"max_bytes": photo.MaxSize})
 	case errors.Is(err, photo.ErrMalformed):
-		return "", "", Errorf(CodeInvalidRequest, "The photo is damaged and could not be read as %s.", ctype).
+		return "", "", apierr.Errorf(apierr.CodeInvalidRequest, "The photo is damaged and could not be read as %s.", ctype).
 			WithData(map[string]any{"upload": "not a readable " + ctype})
 	case err != nil:
 		return "", "", fmt.Errorf("clean photo: %w", err)
@@ -128,7 +129,7 @@ func (s *Service) cleanUpload(ctx context.Context, r *core.Record) (key, ctype s
 		return "", "", fmt.Errorf("read upload: %w", err)
 	}
 	if got := hex.EncodeToString(hash.Sum(nil)); got != r.GetString(schema.FieldSHA256) {
-		return "", "", Errorf(CodeInvalidRequest, "The upload does not match the announced SHA-256.").
+		return "", "", apierr.Errorf(apierr.CodeInvalidRequest, "The upload does not match the announced SHA-256.").
 			WithData(map[string]any{"sha256": "does not match the upload"})
 	}
 	size := res.Size

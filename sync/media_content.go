@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/storage"
 )
@@ -26,10 +27,10 @@ type MediaContent struct {
 // Everyone else gets not_found, whether the photo exists or not.
 func (s *Service) Content(ctx context.Context, person *core.Record, id string) (*MediaContent, error) {
 	if s.cfg.Media.Store == nil {
-		return nil, Errorf(CodeNotFound, "Photo storage is not configured on this server.")
+		return nil, apierr.Errorf(apierr.CodeNotFound, "Photo storage is not configured on this server.")
 	}
 	if person == nil {
-		return nil, Errorf(CodeUnauthorized, "Log in to see photos.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "Log in to see photos.")
 	}
 	r, err := s.mediaFor(person, id)
 	if err != nil {
@@ -37,7 +38,7 @@ func (s *Service) Content(ctx context.Context, person *core.Record, id string) (
 	}
 	key := r.GetString(schema.FieldObjectKey)
 	if r.GetString(schema.FieldStatus) != schema.MediaStored || key == "" {
-		return nil, Errorf(CodeNotFound, "This photo has not been uploaded yet.")
+		return nil, apierr.Errorf(apierr.CodeNotFound, "This photo has not been uploaded yet.")
 	}
 	if local, ok := s.cfg.Media.Store.(*storage.Local); ok {
 		body, info, err := local.Open(ctx, key)

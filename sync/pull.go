@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/pocketbase/dbx"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // PullRequest is a pull as the device sent it.
@@ -50,7 +52,7 @@ func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.W
 // error.
 func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, write func(page []byte) error) error {
 	if req.Limit < 0 {
-		return Errorf(CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
+		return apierr.Errorf(apierr.CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
 	}
 	limit := req.Limit
 	if limit == 0 {
@@ -177,10 +179,10 @@ func checkExpiry(c *cursor, epoch string, high, purged int64) error {
 		expired = expired || (d[1] > 0 && d[1] < purged) || d[0] > high || d[1] > high
 	}
 	if expired {
-		return Errorf(CodeCursorExpired, "This cursor is older than the history the server keeps. Pull again without a cursor.")
+		return apierr.Errorf(apierr.CodeCursorExpired, "This cursor is older than the history the server keeps. Pull again without a cursor.")
 	}
 	if c.Epoch != epoch {
-		return Errorf(CodeCursorExpired, "This cursor belongs to another history of the server (it was restored from a backup). Pull again without a cursor.")
+		return apierr.Errorf(apierr.CodeCursorExpired, "This cursor belongs to another history of the server (it was restored from a backup). Pull again without a cursor.")
 	}
 	return nil
 }

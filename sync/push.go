@@ -15,6 +15,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // Mutation is one change a device pushes.
@@ -27,7 +29,7 @@ type Mutation struct {
 	Data        map[string]any `json:"data"`
 	Base        map[string]any `json:"base"`
 
-	invalid *Error // a field of the wrong type: the mutation is rejected with this
+	invalid *apierr.Error // a field of the wrong type: the mutation is rejected with this
 }
 
 // MutationResult is the outcome of one mutation, as stored for replays and
@@ -38,7 +40,7 @@ type MutationResult struct {
 	Version    int64           `json:"version,omitempty"`
 	Record     json.RawMessage `json:"record,omitempty"`
 	Conflict   *ConflictInfo   `json:"conflict,omitempty"`
-	Error      *Error          `json:"error,omitempty"`
+	Error      *apierr.Error   `json:"error,omitempty"`
 }
 
 // ConflictInfo names the fields that met a concurrent change.
@@ -67,7 +69,7 @@ var (
 // the request; everything else is judged per mutation.
 func decodePush(raw []byte) ([]Mutation, error) {
 	if len(raw) > MaxPushBytes {
-		return nil, Errorf(CodePayloadTooLarge, "A push may be at most %d bytes: split it.", MaxPushBytes).
+		return nil, apierr.Errorf(apierr.CodePayloadTooLarge, "A push may be at most %d bytes: split it.", MaxPushBytes).
 			WithData(map[string]any{"max_bytes": MaxPushBytes})
 	}
 	var body struct {
@@ -76,14 +78,14 @@ func decodePush(raw []byte) ([]Mutation, error) {
 	// Unmarshal, not a Decoder: a second JSON value after the first (two
 	// pushes glued together) must be refused, not silently dropped.
 	if err := json.Unmarshal(raw, &body); err != nil {
-		return nil, Errorf(CodeInvalidRequest, "The push body is not valid JSON of the form {\"mutations\": [...]}.").
+		return nil, apierr.Errorf(apierr.CodeInvalidRequest, "The push body is not valid JSON of the form {\"mutations\": [...]}.").
 			WithData(map[string]any{"mutations": "not a JSON array of mutations"})
 	}
 	if body.Mutations == nil {
-		return nil, Errorf(CodeInvalidRequest, "The push has no mutations array.").WithData(map[string]any{"mutations": "required"})
+		return nil, apierr.Errorf(apierr.CodeInvalidRequest, "The push has no mutations array.").WithData(map[string]any{"mutations": "required"})
 	}
 	if len(body.Mutations) > MaxMutations {
-		return nil, Errorf(CodePayloadTooLarge, "A push may hold at most %d mutations: split it.", MaxMutations).
+		return nil, apierr.Errorf(apierr.CodePayloadTooLarge, "A push may hold at most %d mutations: split it.", MaxMutations).
 			WithData(map[string]any{"max_mutations": MaxMutations})
 	}
 	out := make([]Mutation, len(body.Mutations))
@@ -94,7 +96,7 @@ func decodePush(raw []byte) ([]Mutation, error) {
 		_ = json.Unmarshal(rawM, &idOnly)
 		id, _ := idOnly.MutationID.(string)
 		if !mutationIDPattern.MatchString(id) {
-			return nil, Errorf(CodeInvalidRequest, "Mutation %d has no valid mutation_id (1 to 100 printable characters).", i).
+			return nil, apierr.Errorf(apierr.CodeInvalidRequest, "Mutation %d has no valid mutation_id (1 to 100 printable characters).", i).
 				WithData(map[string]any{fmt.Sprintf("mutations.%d.mutation_id", i): "required"})
 		}
 		if err := json.Unmarshal(rawM, &out[i]); err != nil {
@@ -106,7 +108,7 @@ func decodePush(raw []byte) ([]Mutation, error) {
 			if errors.As(err, &te) && te.Field != "" {
 				field = te.Field
 			}
-			out[i].invalid = Errorf(CodeInvalidRequest, "The mutation's %s has the wrong type.", field).
+			out[i].invalid = apierr.Errorf(apierr.CodeInvalidRequest, "The mutation's %s has the wrong type.", field).
 				WithData(map[string]any{field: "wrong type"})
 		}
 		out[i].MutationID = id
@@ -183,11 +185,11 @@ func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, 
 	}
 	r, err := s.apply(tx, dev, m, i, runs)
 	if err != nil {
-		pe, internal := AsError(err)
+		pe, internal := apierr.AsError(err)
 		if internal {
 			s.app.Logger().Error("push: mutation failed", "device", dev.ID, "mutation", m.MutationID,
 				"collection", truncate(m.Collection, 50), "op", truncate(m.Op, 10), "error", err.Error())
-			pe = Errorf(CodeInternal, "The server could not apply this change. It is kept; a coordinator can see it.")
+			pe = apierr.Errorf(apierr.CodeInternal, "The server could not apply this change. It is kept; a coordinator can see it.")
 		}
 		if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
 			return MutationResult{}, err
@@ -209,7 +211,7 @@ func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, 
 // other content: rejected, with the new content kept, and the id's stored
 // result left as it was.
 func (s *Service) refuseReused(tx core.App, dev *Device, m Mutation) (MutationResult, error) {
-	pe := Errorf(CodeMutationReused, "This mutation_id was already used for a different change. The change is kept; give every change its own mutation_id.").
+	pe := apierr.Errorf(apierr.CodeMutationReused, "This mutation_id was already used for a different change. The change is kept; give every change its own mutation_id.").
 		WithData(map[string]any{"mutation_id": "already used for a different change"})
 	if err := exec(tx, "SAVEPOINT mutation"); err != nil {
 		return MutationResult{}, err

@@ -11,22 +11,23 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/forms"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 )
 
 // apply judges and applies one mutation, the i-th of its push, inside tx
-// (judge.go says how). A *Error result means rejected (nothing written);
+// (judge.go says how). A *apierr.Error result means rejected (nothing written);
 // any other error is internal.
 func (s *Service) apply(tx core.App, dev *Device, m Mutation, i int, runs *createRuns) (MutationResult, error) {
 	if m.invalid != nil {
 		return MutationResult{}, m.invalid
 	}
 	if !schema.IsSynced(m.Collection) {
-		return MutationResult{}, Errorf(CodeNotFound, "Unknown collection %q.", truncate(m.Collection, 50)).
+		return MutationResult{}, apierr.Errorf(apierr.CodeNotFound, "Unknown collection %q.", truncate(m.Collection, 50)).
 			WithData(map[string]any{"collection": "unknown"})
 	}
 	if !recordIDPattern.MatchString(m.ID) {
-		return MutationResult{}, Errorf(CodeInvalidRequest, "The record id must be 15 characters of a-z and 0-9.").
+		return MutationResult{}, apierr.Errorf(apierr.CodeInvalidRequest, "The record id must be 15 characters of a-z and 0-9.").
 			WithData(map[string]any{"id": "invalid"})
 	}
 	col, err := tx.FindCachedCollectionByNameOrId(m.Collection)
@@ -34,7 +35,7 @@ func (s *Service) apply(tx core.App, dev *Device, m Mutation, i int, runs *creat
 		return MutationResult{}, err
 	}
 	if m.Collection == schema.Media && m.Op != "delete" {
-		return MutationResult{}, Errorf(CodeInvalidRequest, "Photos are announced with POST /api/sync/v1/media, not pushed.").
+		return MutationResult{}, apierr.Errorf(apierr.CodeInvalidRequest, "Photos are announced with POST /api/sync/v1/media, not pushed.").
 			WithData(map[string]any{"collection": "use the media endpoints"})
 	}
 	switch m.Op {
@@ -45,7 +46,7 @@ func (s *Service) apply(tx core.App, dev *Device, m Mutation, i int, runs *creat
 	case "delete":
 		return s.applyDelete(tx, dev, col, m)
 	}
-	return MutationResult{}, Errorf(CodeInvalidRequest, "op must be create, update or delete.").
+	return MutationResult{}, apierr.Errorf(apierr.CodeInvalidRequest, "op must be create, update or delete.").
 		WithData(map[string]any{"op": "invalid"})
 }
 
@@ -89,10 +90,10 @@ func writableData(col *core.Collection, data map[string]any) (map[string]any, er
 		}
 	}
 	if len(bad) > 0 {
-		return nil, Errorf(CodeInvalidRequest, "Some fields cannot be written.").WithData(bad)
+		return nil, apierr.Errorf(apierr.CodeInvalidRequest, "Some fields cannot be written.").WithData(bad)
 	}
 	if errs := schema.CheckBody(col, out); len(errs) > 0 {
-		return nil, Errorf(CodeInvalidRequest, "Some values do not fit their fields.").WithData(schema.FieldErrors(errs))
+		return nil, apierr.Errorf(apierr.CodeInvalidRequest, "Some values do not fit their fields.").WithData(schema.FieldErrors(errs))
 	}
 	return out, nil
 }
@@ -137,7 +138,7 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 		return MutationResult{}, err
 	}
 	if !ok {
-		return MutationResult{}, Errorf(CodeForbidden, "You may not create this %s.", col.Name)
+		return MutationResult{}, apierr.Errorf(apierr.CodeForbidden, "You may not create this %s.", col.Name)
 	}
 	// Only now, for a write the rule allows, is the id looked up: whether
 	// an id exists in a team one cannot see is nobody's business.
@@ -146,10 +147,10 @@ func (s *Service) applyCreate(tx core.App, dev *Device, col *core.Collection, m 
 		return MutationResult{}, err
 	}
 	if exists > 0 {
-		return MutationResult{}, Errorf(CodeInvalidRequest, "This id is already in use: make a new id for the new record.").
+		return MutationResult{}, apierr.Errorf(apierr.CodeInvalidRequest, "This id is already in use: make a new id for the new record.").
 			WithData(map[string]any{"id": "already in use"})
 	}
-	info := RequestInfo(dev.Person, "POST", data)
+	info := schema.RequestInfo(dev.Person, "POST", data)
 	if ok, err := mayManageNew(tx, l.record, info); err != nil {
 		return MutationResult{}, err
 	} else if ok {
@@ -173,7 +174,7 @@ func (s *Service) applyUpdate(tx core.App, dev *Device, col *core.Collection, m 
 		return s.updateOfGone(tx, dev, col, m, data)
 	}
 	data = bodyOf(r, data)
-	info := RequestInfo(dev.Person, "PATCH", data)
+	info := schema.RequestInfo(dev.Person, "PATCH", data)
 	if ok, err := canAccess(tx, r, info, col.UpdateRule); err != nil {
 		return MutationResult{}, err
 	} else if !ok {
@@ -219,7 +220,7 @@ func (s *Service) updateOfGone(tx core.App, dev *Device, col *core.Collection, m
 		return MutationResult{}, err
 	}
 	if len(buckets) == 0 || !overlaps(buckets, dev.Principal.Buckets()) {
-		return MutationResult{}, Errorf(CodeNotFound, "No such %s.", col.Name)
+		return MutationResult{}, apierr.Errorf(apierr.CodeNotFound, "No such %s.", col.Name)
 	}
 	var lost []lostValue
 	for _, k := range slices.Sorted(maps.Keys(data)) {
@@ -241,9 +242,9 @@ func (s *Service) applyDelete(tx core.App, dev *Device, col *core.Collection, m 
 		if len(buckets) > 0 && overlaps(buckets, dev.Principal.Buckets()) {
 			return MutationResult{MutationID: m.MutationID, Status: StatusApplied}, nil // already gone
 		}
-		return MutationResult{}, Errorf(CodeNotFound, "No such %s.", col.Name)
+		return MutationResult{}, apierr.Errorf(apierr.CodeNotFound, "No such %s.", col.Name)
 	}
-	if ok, err := canAccess(tx, r, RequestInfo(dev.Person, "DELETE", nil), col.DeleteRule); err != nil {
+	if ok, err := canAccess(tx, r, schema.RequestInfo(dev.Person, "DELETE", nil), col.DeleteRule); err != nil {
 		return MutationResult{}, err
 	} else if !ok {
 		return MutationResult{}, denied(tx, r, dev.Person)
@@ -265,7 +266,7 @@ func (s *Service) applyDelete(tx core.App, dev *Device, col *core.Collection, m 
 	schema.SetAuthor(r, dev.PersonKey())
 	schema.SetAuthorDevice(r, dev.ID)
 	if err := tx.Delete(r); err != nil {
-		return MutationResult{}, Errorf(CodeInvalidRequest, "The record cannot be deleted: %v", err)
+		return MutationResult{}, apierr.Errorf(apierr.CodeInvalidRequest, "The record cannot be deleted: %v", err)
 	}
 	return MutationResult{MutationID: m.MutationID, Status: StatusApplied}, nil
 }
@@ -281,7 +282,7 @@ func submit(l loaded) error {
 	}
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {
-		return Errorf(CodeInvalidRequest, "The record has invalid fields.").WithData(schema.FieldErrors(verrs))
+		return apierr.Errorf(apierr.CodeInvalidRequest, "The record has invalid fields.").WithData(schema.FieldErrors(verrs))
 	}
 	return fmt.Errorf("save %s/%s: %w", l.record.Collection().Name, l.record.Id, err)
 }

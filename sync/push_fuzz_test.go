@@ -6,19 +6,21 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // wantCode fails unless err is a protocol error with code.
-func wantCode(t *testing.T, err error, code string) *Error {
+func wantCode(t *testing.T, err error, code string) *apierr.Error {
 	t.Helper()
-	var pe *Error
+	var pe *apierr.Error
 	if !errors.As(err, &pe) {
 		t.Fatalf("err=%v, want protocol error %s", err, code)
 	}
 	if pe.Code != code {
 		t.Fatalf("code=%s (%s), want %s", pe.Code, pe.Message, code)
 	}
-	if got, want := pe.Status, StatusOf(code); got != want {
+	if got, want := pe.Status, apierr.StatusOf(code); got != want {
 		t.Fatalf("status=%d, want %d", got, want)
 	}
 	return pe
@@ -53,15 +55,15 @@ func FuzzDecodePush(f *testing.F) {
 		}
 		strictErr := json.Unmarshal(body, &probe)
 		if strictErr == nil && len(probe.Mutations) > MaxMutations {
-			pe := wantCode(t, err, CodePayloadTooLarge)
+			pe := wantCode(t, err, apierr.CodePayloadTooLarge)
 			if got, want := pe.Data["max_mutations"], MaxMutations; got != want {
 				t.Fatalf("data.max_mutations=%v, want %d", got, want)
 			}
 			return
 		}
 		if err != nil {
-			var pe *Error
-			if !errors.As(err, &pe) || (pe.Code != CodeInvalidRequest && pe.Code != CodePayloadTooLarge) {
+			var pe *apierr.Error
+			if !errors.As(err, &pe) || (pe.Code != apierr.CodeInvalidRequest && pe.Code != apierr.CodePayloadTooLarge) {
 				t.Fatalf("err=%v, want invalid_request or payload_too_large", err)
 			}
 			if len(pe.Data) == 0 {
@@ -118,16 +120,16 @@ func TestDecodePushLimits(t *testing.T) {
 		data string
 	}{
 		{"500 mutations", mutations(MaxMutations), "", ""},
-		{"501 mutations", mutations(MaxMutations + 1), CodePayloadTooLarge, "max_mutations"},
+		{"501 mutations", mutations(MaxMutations + 1), apierr.CodePayloadTooLarge, "max_mutations"},
 		{"8 MiB", padded(MaxPushBytes), "", ""},
-		{"8 MiB and a byte", padded(MaxPushBytes + 1), CodePayloadTooLarge, "max_bytes"},
-		{"not JSON", []byte(`{"mutations":[`), CodeInvalidRequest, "mutations"},
-		{"no mutations", []byte(`{}`), CodeInvalidRequest, "mutations"},
-		{"mutations not an array", []byte(`{"mutations":{}}`), CodeInvalidRequest, "mutations"},
-		{"missing mutation_id", []byte(`{"mutations":[{"op":"delete"}]}`), CodeInvalidRequest, "mutations.0.mutation_id"},
-		{"numeric mutation_id", []byte(`{"mutations":[{"mutation_id":"a"},{"mutation_id":7}]}`), CodeInvalidRequest, "mutations.1.mutation_id"},
-		{"mutation_id with a space", []byte(`{"mutations":[{"mutation_id":"a b"}]}`), CodeInvalidRequest, "mutations.0.mutation_id"},
-		{"mutation_id of 101", []byte(`{"mutations":[{"mutation_id":"` + strings.Repeat("m", 101) + `"}]}`), CodeInvalidRequest, "mutations.0.mutation_id"},
+		{"8 MiB and a byte", padded(MaxPushBytes + 1), apierr.CodePayloadTooLarge, "max_bytes"},
+		{"not JSON", []byte(`{"mutations":[`), apierr.CodeInvalidRequest, "mutations"},
+		{"no mutations", []byte(`{}`), apierr.CodeInvalidRequest, "mutations"},
+		{"mutations not an array", []byte(`{"mutations":{}}`), apierr.CodeInvalidRequest, "mutations"},
+		{"missing mutation_id", []byte(`{"mutations":[{"op":"delete"}]}`), apierr.CodeInvalidRequest, "mutations.0.mutation_id"},
+		{"numeric mutation_id", []byte(`{"mutations":[{"mutation_id":"a"},{"mutation_id":7}]}`), apierr.CodeInvalidRequest, "mutations.1.mutation_id"},
+		{"mutation_id with a space", []byte(`{"mutations":[{"mutation_id":"a b"}]}`), apierr.CodeInvalidRequest, "mutations.0.mutation_id"},
+		{"mutation_id of 101", []byte(`{"mutations":[{"mutation_id":"` + strings.Repeat("m", 101) + `"}]}`), apierr.CodeInvalidRequest, "mutations.0.mutation_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,7 +165,7 @@ func TestDecodePushWrongTypes(t *testing.T) {
 	if got, want := muts[0].MutationID, "a"; got != want {
 		t.Fatalf("mutation_id=%q, want %q", got, want)
 	}
-	if muts[0].invalid == nil || muts[0].invalid.Code != CodeInvalidRequest || muts[0].invalid.Data["base_version"] == nil {
+	if muts[0].invalid == nil || muts[0].invalid.Code != apierr.CodeInvalidRequest || muts[0].invalid.Data["base_version"] == nil {
 		t.Fatalf("wrong-typed mutation not marked invalid naming base_version: %+v", muts[0].invalid)
 	}
 	if muts[1].invalid != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
@@ -90,7 +91,7 @@ func FuzzPushHTTP(f *testing.F) {
 	})
 }
 
-func sameCode(a, b *fieldsync.Error) bool {
+func sameCode(a, b *apierr.Error) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Code == b.Code)
 }
 
@@ -121,9 +122,9 @@ func checkAnswer(t *testing.T, app core.App, device string, body []byte, r reply
 	case http.StatusOK:
 		checkResults(t, app, device, body, r.body)
 	case http.StatusBadRequest:
-		mustError(t, r, fieldsync.CodeInvalidRequest)
+		mustError(t, r, apierr.CodeInvalidRequest)
 	case http.StatusRequestEntityTooLarge:
-		mustError(t, r, fieldsync.CodePayloadTooLarge)
+		mustError(t, r, apierr.CodePayloadTooLarge)
 	default:
 		t.Fatalf("status %d: %s\nbody: %.300q", r.status, r.body, body)
 	}
@@ -186,7 +187,7 @@ func checkResults(t *testing.T, app core.App, device string, body, raw []byte) {
 				t.Fatalf("result %d: %s with an error %+v", i, r.Status, r.Error)
 			}
 		case fieldsync.StatusRejected:
-			if r.Error == nil || r.Error.Code == "" || r.Error.Code == fieldsync.CodeInternal || r.Error.Data == nil {
+			if r.Error == nil || r.Error.Code == "" || r.Error.Code == apierr.CodeInternal || r.Error.Data == nil {
 				t.Fatalf("result %d: rejected without a proper error: %+v", i, r.Error)
 			}
 			var n int

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
@@ -130,7 +131,7 @@ func TestPushAuthFields(t *testing.T) {
 	}
 	res := s.push(beg, muts...)
 	for _, r := range res {
-		if r.Status != fieldsync.StatusRejected || r.Error.Code != fieldsync.CodeInvalidRequest {
+		if r.Status != fieldsync.StatusRejected || r.Error.Code != apierr.CodeInvalidRequest {
 			t.Fatalf("begeleider %s: %s %+v, want rejected invalid_request", r.MutationID, r.Status, r.Error)
 		}
 	}

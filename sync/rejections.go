@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 )
 
@@ -26,7 +27,7 @@ const (
 
 // keepRejection saves a rejected mutation where a coordinator (and the
 // person) can see it.
-func (s *Service) keepRejection(tx core.App, dev *Device, m Mutation, e *Error) error {
+func (s *Service) keepRejection(tx core.App, dev *Device, m Mutation, e *apierr.Error) error {
 	col, err := tx.FindCachedCollectionByNameOrId(schema.SyncRejections)
 	if err != nil {
 		return err
@@ -60,7 +61,7 @@ func (s *Service) keepRejection(tx core.App, dev *Device, m Mutation, e *Error) 
 
 // keepRejectionOnce keeps a rejection unless the device's same mutation,
 // with the same content, is kept already (a reused mutation_id sent again).
-func (s *Service) keepRejectionOnce(tx core.App, dev *Device, m Mutation, e *Error) error {
+func (s *Service) keepRejectionOnce(tx core.App, dev *Device, m Mutation, e *apierr.Error) error {
 	payload, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode rejected payload: %w", err)
@@ -103,7 +104,7 @@ func rejectedToday(tx core.App, dev *Device) (int, error) {
 // boundError keeps a refusal's error small enough to store and to send:
 // field names and messages can come from the push itself (an unknown field
 // named with a megabyte of text).
-func boundError(e *Error) *Error {
+func boundError(e *apierr.Error) *apierr.Error {
 	out := *e
 	out.Message = truncate(e.Message, 500)
 	out.Data = make(map[string]any, min(len(e.Data), 50))

@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/inflector"
+
+	"github.com/samenspel/samenspel/schema"
 )
 
 // A push of 500 creates would evaluate the create rule 500 times, and
@@ -90,7 +92,7 @@ func allowedRows(tx core.App, person *core.Record, recs []*core.Record) (map[int
 	q := tx.DB().Select("[[" + dummy.Name + "." + rowColumn + "]]").Distinct(true).
 		PreFragment(fmt.Sprintf("WITH {{%s}} AS (SELECT %s FROM json_each({:rows}))", dummy.Name, strings.Join(selects, ","))).
 		From(dummy.Name).AndBind(dbx.Params{"rows": string(packed)})
-	if err := whereRule(tx, q, &dummy, rule, RequestInfo(person, "POST", nil)); err != nil {
+	if err := whereRule(tx, q, &dummy, rule, schema.RequestInfo(person, "POST", nil)); err != nil {
 		return nil, err
 	}
 	var got []int

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/secret"
 	"github.com/samenspel/samenspel/storage"
 )
 
@@ -35,8 +36,7 @@ type Service struct {
 	app core.App
 	cfg Config
 
-	secretMu gosync.Mutex
-	secrets  secrets // the server secrets, re-read now and then (keys.go)
+	keys *secret.Keys
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
 
@@ -76,7 +76,7 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.Media.PendingTTL <= 0 {
 		cfg.Media.PendingTTL = 24 * time.Hour
 	}
-	return &Service{app: app, cfg: cfg, seen: map[string]seenStamps{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
+	return &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it
@@ -86,6 +86,12 @@ func (s *Service) SetMediaStore(st storage.Store) { s.cfg.Media.Store = st }
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
 
+// key derives the protocol's key for a purpose (cursor, device-token, ...).
+func (s *Service) key(purpose string) ([]byte, error) { return s.keys.Key(purpose) }
+
+// previousKey is key under the secret before the last rotation, or nil.
+func (s *Service) previousKey(purpose string) ([]byte, error) { return s.keys.Previous(purpose) }
+
 // Key returns the server key for a purpose other than the protocol's own
-// (for example storage upload tickets).
-func (s *Service) Key(purpose string) ([]byte, error) { return s.key("ext/" + purpose) }
+// (for example storage upload tickets): ExternalKey's.
+func (s *Service) Key(purpose string) ([]byte, error) { return s.keys.Key(secret.External(purpose)) }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/internal/apierr"
 )
 
 // deviceClaims are the claims of a device token: the person (subject and
@@ -55,12 +57,12 @@ func (s *Service) parseDeviceToken(token string) (*deviceClaims, error) {
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired())
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
-			return nil, Errorf(CodeUnauthorized, "The device token has expired: register the device again.")
+			return nil, apierr.Errorf(apierr.CodeUnauthorized, "The device token has expired: register the device again.")
 		}
-		return nil, Errorf(CodeUnauthorized, "The device token is not valid.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "The device token is not valid.")
 	}
 	if claims.Type != deviceTokenType || claims.Subject == "" || claims.Device == "" {
-		return nil, Errorf(CodeUnauthorized, "The device token is not valid.")
+		return nil, apierr.Errorf(apierr.CodeUnauthorized, "The device token is not valid.")
 	}
 	return &claims, nil
 }
@@ -84,7 +86,7 @@ func (s *Service) checkLogin(claims *deviceClaims, person *core.Record) error {
 		return err
 	}
 	if !hmac.Equal([]byte(claims.Login), []byte(loginMAC(key, person))) {
-		return Errorf(CodeUnauthorized, "The password or login of this account changed: log in again and register the device again.")
+		return apierr.Errorf(apierr.CodeUnauthorized, "The password or login of this account changed: log in again and register the device again.")
 	}
 	return nil
 }

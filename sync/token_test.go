@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	fieldsync "github.com/samenspel/samenspel/sync"
+	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/secret"
 )
 
 // TestPasswordChangeEndsDeviceTokens: a device token is bound to the
@@ -25,16 +26,16 @@ func TestPasswordChangeEndsDeviceTokens(t *testing.T) {
 	if err := s.app.Save(p); err != nil {
 		t.Fatalf("change password: %v", err)
 	}
-	mustFailEveryCall(t, s, auth, fieldsync.CodeUnauthorized)
+	mustFailEveryCall(t, s, auth, apierr.CodeUnauthorized)
 	r := s.do("GET", "/api/sync/v1/pull", auth, nil)
-	mustError(t, r, fieldsync.CodeUnauthorized)
+	mustError(t, r, apierr.CodeUnauthorized)
 	if !strings.Contains(string(r.body), "log in again") {
 		t.Fatalf("message does not say to log in again: %s", r.body)
 	}
 
 	again := s.register(p, "pw-phone") // a fresh PocketBase login of p
 	mustWork(t, s, again)
-	mustFailEveryCall(t, s, auth, fieldsync.CodeUnauthorized)
+	mustFailEveryCall(t, s, auth, apierr.CodeUnauthorized)
 }
 
 // TestRotateSecret: after `sync rotate-keys` device tokens signed with the
@@ -48,7 +49,7 @@ func TestRotateSecret(t *testing.T) {
 	cursor := s.pullCursor(auth)
 	mustWork(t, s, auth)
 
-	if err := fieldsync.RotateSecret(s.app); err != nil {
+	if err := secret.Rotate(s.app); err != nil {
 		t.Fatal(err)
 	}
 	// The server re-reads its secrets within a second.
@@ -59,7 +60,7 @@ func TestRotateSecret(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	mustFailEveryCall(t, s, auth, fieldsync.CodeUnauthorized)
+	mustFailEveryCall(t, s, auth, apierr.CodeUnauthorized)
 
 	fresh := s.register(s.w.BegA, "rotating-phone")
 	mustWork(t, s, fresh)
@@ -77,13 +78,13 @@ func TestRotateSecret(t *testing.T) {
 	if !pullReset(cursor) {
 		t.Fatal("a cursor made with the previous secret: no reset")
 	}
-	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+otherMAC(cursor), fresh, nil), fieldsync.CodeInvalidRequest)
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+otherMAC(cursor), fresh, nil), apierr.CodeInvalidRequest)
 	if pullReset(s.pullCursor(fresh)) {
 		t.Fatal("a cursor made with the new secret: reset")
 	}
 
 	// Rotated twice, the first secret is gone: its cursors are refused.
-	if err := fieldsync.RotateSecret(s.app); err != nil {
+	if err := secret.Rotate(s.app); err != nil {
 		t.Fatal(err)
 	}
 	deadline = time.Now().Add(10 * time.Second)
@@ -94,5 +95,5 @@ func TestRotateSecret(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	fresh = s.register(s.w.BegA, "rotating-phone")
-	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, fresh, nil), fieldsync.CodeInvalidRequest)
+	mustError(t, s.do("GET", "/api/sync/v1/pull?cursor="+cursor, fresh, nil), apierr.CodeInvalidRequest)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	fieldsync "github.com/samenspel/samenspel/sync"
+	"github.com/samenspel/samenspel/internal/secret"
 )
 
 // The terms of an invite.
@@ -22,8 +22,8 @@ const (
 // is safe for concurrent use.
 type Service struct {
 	app       core.App
-	publicURL string             // base of invite links; "" for the request's origin
-	keys      *fieldsync.Service // derives the signing key from the server secret
+	publicURL string       // base of invite links; "" for the request's origin
+	keys      *secret.Keys // derives the signing key from the server secret
 	now       atomic.Pointer[func() time.Time]
 }
 
@@ -35,7 +35,7 @@ const storeKey = "samenspel.invite"
 // run before the first request (the invites collection and the server
 // secret live in the database).
 func newService(app core.App, publicURL string) *Service {
-	s := &Service{app: app, publicURL: strings.TrimSuffix(publicURL, "/"), keys: fieldsync.New(app, fieldsync.Config{})}
+	s := &Service{app: app, publicURL: strings.TrimSuffix(publicURL, "/"), keys: secret.New(app)}
 	clock := time.Now
 	s.now.Store(&clock)
 	return s

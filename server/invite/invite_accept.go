@@ -14,8 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
-	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // InfoResponse is the answer of GET /api/invites/v1/{code}: enough for
@@ -51,7 +51,7 @@ const (
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9._-]{3,100}$`)
 
-var errBadCode = fail(fieldsync.CodeNotFound, "This invite code is not valid. Check the link, or ask for a new invite.")
+var errBadCode = fail(apierr.CodeNotFound, "This invite code is not valid. Check the link, or ask for a new invite.")
 
 // resolve finds the invite a code names and checks that it can be used
 // now. Every refusal of a code of an existing invite for a wrong MAC
@@ -69,7 +69,7 @@ func (s *Service) resolve(app core.App, code string) (inv, client *core.Record, 
 		return nil, nil, err
 	}
 	if inv.GetInt(schema.FieldAttempts) >= MaxAttempts {
-		return nil, nil, fail(CodeInviteLocked, "This invite was tried too often. Ask your begeleider for a new invite.")
+		return nil, nil, fail(apierr.CodeInviteLocked, "This invite was tried too often. Ask your begeleider for a new invite.")
 	}
 	good, err := s.verify(inv.Id, inv.GetString(schema.FieldClient), mac)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Service) resolve(app core.App, code string) (inv, client *core.Record, 
 		return nil, nil, errBadCode // the client was deleted (their invites cascade; this is a race)
 	}
 	if client.GetBool(schema.FieldDisabled) {
-		return nil, nil, fail(CodeAccountDisabled, "This account is disabled. Ask your begeleider.")
+		return nil, nil, fail(apierr.CodeAccountDisabled, "This account is disabled. Ask your begeleider.")
 	}
 	return inv, client, nil
 }
@@ -95,11 +95,11 @@ func (s *Service) resolve(app core.App, code string) (inv, client *core.Record, 
 func (s *Service) usable(inv *core.Record) error {
 	switch {
 	case !inv.GetDateTime(schema.FieldUsedAt).IsZero():
-		return fail(CodeInviteUsed, "This invite was used already. Log in with your username and password.")
+		return fail(apierr.CodeInviteUsed, "This invite was used already. Log in with your username and password.")
 	case !inv.GetDateTime(schema.FieldRevokedAt).IsZero():
-		return fail(CodeInviteRevoked, "A newer invite replaced this one. Use the newest link.")
+		return fail(apierr.CodeInviteRevoked, "A newer invite replaced this one. Use the newest link.")
 	case !s.clock().Before(inv.GetDateTime(schema.FieldExpiresAt).Time()):
-		return fail(CodeInviteExpired, "This invite has expired. Ask your begeleider for a new one.")
+		return fail(apierr.CodeInviteExpired, "This invite has expired. Ask your begeleider for a new one.")
 	}
 	return nil
 }

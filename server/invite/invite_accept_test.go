@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/invite"
 	"github.com/samenspel/samenspel/server/servertest"
@@ -125,8 +126,8 @@ func TestAcceptNewClient(t *testing.T) {
 
 	// Single use.
 	before := snap(t, e, client.Id, "")
-	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", map[string]any{"password": "een-ander-wachtwoord", "password_confirm": "een-ander-wachtwoord"}), 410, invite.CodeInviteUsed)
-	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 410, invite.CodeInviteUsed)
+	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", map[string]any{"password": "een-ander-wachtwoord", "password_confirm": "een-ander-wachtwoord"}), 410, apierr.CodeInviteUsed)
+	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 410, apierr.CodeInviteUsed)
 	if after := snap(t, e, client.Id, ""); after != before {
 		t.Errorf("a reused code changed the client: %+v -> %+v", before, after)
 	}
@@ -210,7 +211,7 @@ func TestAcceptValidation(t *testing.T) {
 	for i := 0; i < invite.MaxAttempts; i++ {
 		mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("m")), 400, "invalid_request")
 	}
-	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("mo")), 429, invite.CodeInviteLocked)
+	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("mo")), 429, apierr.CodeInviteLocked)
 	if after := snap(t, e, client.Id, ""); after != before {
 		t.Errorf("a locked invite changed the client: %+v -> %+v", before, after)
 	}
@@ -273,8 +274,8 @@ func TestAcceptLocked(t *testing.T) {
 		mustError(t, e.do("POST", "/api/invites/v1/"+wrong+"/accept", "", accept("")), 404, "not_found")
 	}
 	before := snap(t, e, e.w.ClientA.Id, id)
-	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("")), 429, invite.CodeInviteLocked)
-	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 429, invite.CodeInviteLocked)
+	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("")), 429, apierr.CodeInviteLocked)
+	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 429, apierr.CodeInviteLocked)
 	if after := snap(t, e, e.w.ClientA.Id, id); after != before {
 		t.Errorf("a locked code changed something: %+v -> %+v", before, after)
 	}
@@ -298,9 +299,9 @@ func TestAcceptExpired(t *testing.T) {
 	}
 	invite.SetClock(e.app, func() time.Time { return now.Add(7 * 24 * time.Hour) })
 	before := snap(t, e, e.w.ClientA.Id, inviteID(inv.Code))
-	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 410, invite.CodeInviteExpired)
-	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("")), 410, invite.CodeInviteExpired)
-	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code+"/qr.svg", "", nil), 410, invite.CodeInviteExpired)
+	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 410, apierr.CodeInviteExpired)
+	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("")), 410, apierr.CodeInviteExpired)
+	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code+"/qr.svg", "", nil), 410, apierr.CodeInviteExpired)
 	if after := snap(t, e, e.w.ClientA.Id, inviteID(inv.Code)); after != before {
 		t.Errorf("an expired code changed something: %+v -> %+v", before, after)
 	}
@@ -312,7 +313,7 @@ func TestAcceptRevoked(t *testing.T) {
 	old := e.invite(e.w.BegA, e.w.ClientA)
 	e.invite(e.w.BegA, e.w.ClientA)
 	before := snap(t, e, e.w.ClientA.Id, inviteID(old.Code))
-	mustError(t, e.do("POST", "/api/invites/v1/"+old.Code+"/accept", "", accept("")), 410, invite.CodeInviteRevoked)
+	mustError(t, e.do("POST", "/api/invites/v1/"+old.Code+"/accept", "", accept("")), 410, apierr.CodeInviteRevoked)
 	if after := snap(t, e, e.w.ClientA.Id, inviteID(old.Code)); after != before {
 		t.Errorf("a revoked code changed something: %+v -> %+v", before, after)
 	}
@@ -329,8 +330,8 @@ func TestAcceptDisabled(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snap(t, e, c.Id, inviteID(inv.Code))
-	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 403, invite.CodeAccountDisabled)
-	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("")), 403, invite.CodeAccountDisabled)
+	mustError(t, e.do("GET", "/api/invites/v1/"+inv.Code, "", nil), 403, apierr.CodeAccountDisabled)
+	mustError(t, e.do("POST", "/api/invites/v1/"+inv.Code+"/accept", "", accept("")), 403, apierr.CodeAccountDisabled)
 	if after := snap(t, e, c.Id, inviteID(inv.Code)); after != before {
 		t.Errorf("a disabled client's accept changed something: %+v -> %+v", before, after)
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strings"
+
+	"github.com/samenspel/samenspel/internal/secret"
 )
 
 // macLen is how many bytes of the HMAC a code carries: 128 bits cannot be
@@ -26,7 +28,7 @@ func (s *Service) sign(id, client string) (string, error) {
 // the invite key. The client is in it so that a code names the person it
 // was made for, whatever later happens to the record.
 func (s *Service) mac(id, client string) ([]byte, error) {
-	key, err := s.keys.Key("invite")
+	key, err := s.keys.Key(secret.External("invite"))
 	if err != nil {
 		return nil, err
 	}

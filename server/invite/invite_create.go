@@ -10,8 +10,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
-	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // CreateRequest is the body of POST /api/invites/v1.
@@ -36,12 +36,12 @@ func (s *Service) create(e *core.RequestEvent) error {
 	auth := e.Auth
 	switch {
 	case auth == nil:
-		return fail(fieldsync.CodeUnauthorized, "Log in as a begeleider or coordinator to invite a client.")
+		return fail(apierr.CodeUnauthorized, "Log in as a begeleider or coordinator to invite a client.")
 	case auth.IsSuperuser():
 	case auth.Collection().Name != schema.Users:
-		return fail(fieldsync.CodeForbidden, "Only staff can invite clients.")
+		return fail(apierr.CodeForbidden, "Only staff can invite clients.")
 	case auth.GetString(schema.FieldRole) != schema.RoleBegeleider && auth.GetString(schema.FieldRole) != schema.RoleCoordinator:
-		return fail(fieldsync.CodeForbidden, "Only a begeleider of the client's team or a coordinator can invite a client.")
+		return fail(apierr.CodeForbidden, "Only a begeleider of the client's team or a coordinator can invite a client.")
 	}
 
 	var req CreateRequest
@@ -53,21 +53,21 @@ func (s *Service) create(e *core.RequestEvent) error {
 	}
 	client, err := e.App.FindRecordById(schema.Clients, req.Client)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fail(fieldsync.CodeNotFound, "There is no such client.")
+		return fail(apierr.CodeNotFound, "There is no such client.")
 	}
 	if err != nil {
 		return err
 	}
-	info := fieldsync.RequestInfo(auth, http.MethodPost, nil)
+	info := schema.RequestInfo(auth, http.MethodPost, nil)
 	ok, err := e.App.CanAccessRecord(client, info, client.Collection().UpdateRule)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fail(fieldsync.CodeForbidden, "You can only invite clients of your own teams.")
+		return fail(apierr.CodeForbidden, "You can only invite clients of your own teams.")
 	}
 	if client.GetBool(schema.FieldDisabled) {
-		return fail(CodeAccountDisabled, "This client's account is disabled; enable it before inviting.")
+		return fail(apierr.CodeAccountDisabled, "This client's account is disabled; enable it before inviting.")
 	}
 	// Accepting an invite sets the password. Once a client has set their
 	// own, a new invite would let whoever makes it take over the account
@@ -80,7 +80,7 @@ func (s *Service) create(e *core.RequestEvent) error {
 			return err
 		}
 		if used > 0 {
-			return fail(fieldsync.CodeForbidden, "This client already chose their own password. Ask a coordinator to send a new invite if they lost it.")
+			return fail(apierr.CodeForbidden, "This client already chose their own password. Ask a coordinator to send a new invite if they lost it.")
 		}
 	}
 

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/invite"
@@ -212,7 +213,7 @@ func TestCreateDisabledClient(t *testing.T) {
 	if err := e.app.Save(c); err != nil {
 		t.Fatal(err)
 	}
-	mustError(t, e.do("POST", "/api/invites/v1", e.token(e.w.BegA), map[string]any{"client": c.Id}), 403, invite.CodeAccountDisabled)
+	mustError(t, e.do("POST", "/api/invites/v1", e.token(e.w.BegA), map[string]any{"client": c.Id}), 403, apierr.CodeAccountDisabled)
 }
 
 // A new invite for the same client revokes the open older ones; the
@@ -234,7 +235,7 @@ func TestCreateRevokesOlder(t *testing.T) {
 	if got, want := all[0].GetString(schema.FieldCreatedBy), e.w.BegA.Id; got != want {
 		t.Errorf("created_by=%s, want %s", got, want)
 	}
-	mustError(t, e.do("GET", "/api/invites/v1/"+first.Code, "", nil), 410, invite.CodeInviteRevoked)
+	mustError(t, e.do("GET", "/api/invites/v1/"+first.Code, "", nil), 410, apierr.CodeInviteRevoked)
 	for _, c := range []string{second.Code, other.Code} {
 		if r := e.do("GET", "/api/invites/v1/"+c, "", nil); r.status != 200 {
 			t.Errorf("newest invite: %d %s, want 200", r.status, r.body)

@@ -8,8 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
-	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // Overview is the answer of GET /api/me/v1/overview: what the page /me/
@@ -37,9 +37,9 @@ type Account struct {
 func meClient(e *core.RequestEvent) (*core.Record, error) {
 	switch {
 	case e.Auth == nil:
-		return nil, fail(fieldsync.CodeUnauthorized, "Log in to see your own data.")
+		return nil, fail(apierr.CodeUnauthorized, "Log in to see your own data.")
 	case e.Auth.IsSuperuser() || e.Auth.Collection().Name != schema.Clients:
-		return nil, fail(fieldsync.CodeForbidden, "This page is for clients, about themselves.")
+		return nil, fail(apierr.CodeForbidden, "This page is for clients, about themselves.")
 	}
 	return e.Auth, nil
 }
@@ -116,7 +116,7 @@ func visible(app core.App, auth *core.Record, collection string) ([]*core.Record
 	}
 	q := app.RecordQuery(c)
 	if *c.ListRule != "" {
-		info := fieldsync.RequestInfo(auth, http.MethodGet, nil)
+		info := schema.RequestInfo(auth, http.MethodGet, nil)
 		r := core.NewRecordFieldResolver(app, c, info, true)
 		expr, err := search.FilterData(*c.ListRule).BuildExpr(r)
 		if err != nil {

@@ -11,8 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
-	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // SummaryPath is the route of a team's review summary.
@@ -42,18 +42,18 @@ func Register(app core.App) error {
 //     and superusers, or a stale team id in someone's own list): 404.
 func serveSummary(re *core.RequestEvent) error {
 	if re.Auth == nil {
-		return writeError(re, fieldsync.Errorf(fieldsync.CodeUnauthorized, "Log in to see a team review."))
+		return writeError(re, apierr.Errorf(apierr.CodeUnauthorized, "Log in to see a team review."))
 	}
 	teamID := re.Request.PathValue("id")
 	if !mayReview(re.Auth, teamID) {
-		return writeError(re, fieldsync.Errorf(fieldsync.CodeForbidden, "Only the team's begeleiders and teamadviseurs, and coordinators, see its review."))
+		return writeError(re, apierr.Errorf(apierr.CodeForbidden, "Only the team's begeleiders and teamadviseurs, and coordinators, see its review."))
 	}
 	q := re.Request.URL.Query()
 	now := time.Now()
 	p, err := ParsePeriod(q.Get("from"), q.Get("to"), now)
 	var pe *PeriodError
 	if errors.As(err, &pe) {
-		return writeError(re, fieldsync.Errorf(fieldsync.CodeInvalidRequest, "The period is not valid: %s.", pe).
+		return writeError(re, apierr.Errorf(apierr.CodeInvalidRequest, "The period is not valid: %s.", pe).
 			WithData(map[string]any{pe.Param: pe.Reason}))
 	}
 	if err != nil {
@@ -61,7 +61,7 @@ func serveSummary(re *core.RequestEvent) error {
 	}
 	s, err := Compute(re.App, teamID, p, now)
 	if errors.Is(err, ErrNoTeam) {
-		return writeError(re, fieldsync.Errorf(fieldsync.CodeNotFound, "No team with this id."))
+		return writeError(re, apierr.Errorf(apierr.CodeNotFound, "No team with this id."))
 	}
 	if err != nil {
 		return writeError(re, err)
@@ -96,11 +96,8 @@ func mayReview(auth *core.Record, teamID string) bool {
 // {"status","code","message","data"}; anything that is not a protocol
 // error is logged and answered as internal, with no internals.
 func writeError(re *core.RequestEvent, err error) error {
-	pe, internal := fieldsync.AsError(err)
-	if internal {
-		re.App.Logger().Error("review api", "path", re.Request.URL.Path, "error", err.Error())
-	}
-	return writeJSON(re, pe.Status, pe)
+	apierr.Write(re.Response, re.Request, re.App.Logger(), err)
+	return nil
 }
 
 // writeJSON writes v without escaping < and >: the wire shows "<5", which

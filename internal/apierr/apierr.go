@@ -1,13 +1,20 @@
-package sync
+// Package apierr is the one error shape of every API of ours (the sync
+// protocol, invites, /me, the review, the embedded photo storage): a
+// stable code, its HTTP status, a message for people and data for apps.
+// It is PocketBase's own error shape plus the code, so PocketBase's SDKs
+// read it. Write is the one place an error becomes an HTTP answer.
+package apierr
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 )
 
-// Error codes of the sync protocol. They are strings on the wire and
-// append-only: apps switch on them.
+// Error codes. They are strings on the wire and append-only: apps switch
+// on them (docs/sync-protocol.md lists what an app does with each).
 const (
 	CodeInvalidRequest       = "invalid_request"
 	CodeUnauthorized         = "unauthorized"
@@ -22,6 +29,13 @@ const (
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal"
 	CodeMutationReused       = "mutation_id_reused" // push results only: one mutation_id sent with different content
+
+	// The invite API's own (server/invite).
+	CodeInviteUsed      = "invite_used"
+	CodeInviteExpired   = "invite_expired"
+	CodeInviteRevoked   = "invite_revoked"
+	CodeInviteLocked    = "invite_locked"
+	CodeAccountDisabled = "account_disabled"
 )
 
 // statusOf maps each code to its HTTP status, in exactly one place.
@@ -39,6 +53,11 @@ var statusOf = map[string]int{
 	CodeRateLimited:          http.StatusTooManyRequests,
 	CodeInternal:             http.StatusInternalServerError,
 	CodeMutationReused:       http.StatusConflict,
+	CodeInviteUsed:           http.StatusGone,
+	CodeInviteExpired:        http.StatusGone,
+	CodeInviteRevoked:        http.StatusGone,
+	CodeInviteLocked:         http.StatusTooManyRequests,
+	CodeAccountDisabled:      http.StatusForbidden,
 }
 
 // Error is a protocol error: a code, a message for people and data for
@@ -79,4 +98,21 @@ func AsError(err error) (e *Error, internal bool) {
 		return e, false
 	}
 	return Errorf(CodeInternal, "Something went wrong on the server. Try again later."), true
+}
+
+// Write answers err as JSON with its status: a protocol error as it is,
+// anything else as internal, logged with the request's method and path
+// but never shown. Error answers are never cached.
+func Write(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	e, internal := AsError(err)
+	if internal && log != nil {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err.Error())
+	}
+	if e.Data == nil {
+		e.Data = map[string]any{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(e.Status)
+	_ = json.NewEncoder(w).Encode(e)
 }

@@ -1,4 +1,9 @@
-package sync
+// Package secret holds the server secret (in sync_state) and derives
+// purpose-bound keys from it: a key for one purpose (cursor MACs, device
+// tokens, upload tickets, invite codes) can never pass for another. The
+// secret can be rotated; the one it replaced is kept so that what was
+// signed just before can be recognised as old rather than forged.
+package secret
 
 import (
 	"crypto/hmac"
@@ -6,13 +11,14 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// secretsTTL is how long a Service trusts the secrets it read: a rotation
+// secretsTTL is how long a Keys trusts the secrets it read: a rotation
 // by another process (the rotate-keys command next to a running server)
 // takes effect within it, at the cost of one small read per interval.
 const secretsTTL = time.Second
@@ -24,11 +30,23 @@ type secrets struct {
 	read              time.Time
 }
 
+// Keys derives keys from the server secret of one app. It is safe for
+// concurrent use.
+type Keys struct {
+	app     core.App
+	mu      sync.Mutex
+	secrets secrets
+}
+
+// New returns the keys of app, whose migrations must have run before the
+// first key is asked for.
+func New(app core.App) *Keys { return &Keys{app: app} }
+
 // loadSecrets returns the server secrets, read again when older than
 // secretsTTL.
-func (s *Service) loadSecrets() (secrets, error) {
-	s.secretMu.Lock()
-	defer s.secretMu.Unlock()
+func (s *Keys) loadSecrets() (secrets, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.secrets.current != nil && time.Since(s.secrets.read) < secretsTTL {
 		return s.secrets, nil
 	}
@@ -44,9 +62,8 @@ func (s *Service) loadSecrets() (secrets, error) {
 	return s.secrets, nil
 }
 
-// key derives a purpose-bound key from the server secret, so a cursor MAC
-// can never pass as a device token signature or an upload ticket.
-func (s *Service) key(purpose string) ([]byte, error) {
+// Key derives the key for a purpose from the server secret.
+func (s *Keys) Key(purpose string) ([]byte, error) {
 	sec, err := s.loadSecrets()
 	if err != nil {
 		return nil, err
@@ -54,10 +71,10 @@ func (s *Service) key(purpose string) ([]byte, error) {
 	return deriveKey(sec.current, purpose), nil
 }
 
-// previousKey is key under the secret before the last rotation, or nil.
-// Only cursors are checked with it (to start over instead of failing);
+// Previous is Key under the secret before the last rotation, or nil. Only
+// cursors are checked with it (to start over instead of failing);
 // everything else signed with it is simply no longer valid.
-func (s *Service) previousKey(purpose string) ([]byte, error) {
+func (s *Keys) Previous(purpose string) ([]byte, error) {
 	sec, err := s.loadSecrets()
 	if err != nil || len(sec.previous) == 0 {
 		return nil, err
@@ -71,13 +88,13 @@ func deriveKey(secret []byte, purpose string) []byte {
 	return m.Sum(nil)
 }
 
-// RotateSecret replaces the server secret with a fresh random one and
+// Rotate replaces the server secret with a fresh random one and
 // keeps the replaced one as the previous secret (dropping the one before).
 // Device tokens and upload and photo links signed with the old secret stop
 // working: apps register again with their PocketBase login. Cursors made
 // with it make their device start over (reset) instead of failing. Running
 // servers pick the new secret up within secretsTTL.
-func RotateSecret(app core.App) error {
+func Rotate(app core.App) error {
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		return err
@@ -92,3 +109,8 @@ func RotateSecret(app core.App) error {
 	}
 	return nil
 }
+
+// External names a purpose outside the sync protocol's own (invite codes,
+// storage tickets): the "ext/" prefix keeps such keys apart from the
+// protocol's, and equal to the keys of earlier releases.
+func External(purpose string) string { return "ext/" + purpose }
