@@ -31,7 +31,9 @@ func init() {
 }
 
 // upDomain creates the whole domain of domain.md. Collections are saved in
-// dependency order; relations point at the stable ids above.
+// dependency order; relations point at the stable ids above. They are
+// created without access rules (superusers only): the rules migrations that
+// follow write them from their snapshots (see rules_snapshot.go).
 func upDomain(app core.App) error {
 	for _, build := range []func(core.App) (*core.Collection, error){
 		teamsCollection, usersCollection, clientsCollection, safarisCollection,
@@ -43,7 +45,6 @@ func upDomain(app core.App) error {
 		if err != nil {
 			return err
 		}
-		applyRules(c)
 		if err := app.Save(c); err != nil {
 			return fmt.Errorf("create collection %s: %w", c.Name, err)
 		}

@@ -46,10 +46,3 @@ func timestamps() []core.Field {
 		&core.AutodateField{Name: FieldUpdated, OnCreate: true, OnUpdate: true},
 	}
 }
-
-// applyRules copies the rule set of the collection from Rules().
-func applyRules(c *core.Collection) {
-	r := Rules()[c.Name]
-	c.ListRule, c.ViewRule = r.List, r.View
-	c.CreateRule, c.UpdateRule, c.DeleteRule = r.Create, r.Update, r.Delete
-}

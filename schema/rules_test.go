@@ -3,9 +3,15 @@ package schema_test
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,11 +23,27 @@ import (
 	"github.com/samenspel/samenspel/server/servertest"
 )
 
-// TestRulesAreMigrated holds the stored collections to schema.Rules(): the
-// matrix tests the rules the app really enforces, and they are the ones
-// written in rules.go.
+var writeSnapshot = flag.String("rules.snapshot", "", "write schema.Rules() to rules_snapshots/`NAME`.json, for a new migration to apply")
+
+// TestRulesAreMigrated holds the rules a database has after all migrations
+// to schema.Rules(): the matrix tests the rules the app really enforces,
+// and they are the ones written in rules.go. The migrations write rule text
+// fixed when they were written (rules_snapshots), so a change to rules.go
+// fails here until a new migration writes it.
 func TestRulesAreMigrated(t *testing.T) {
 	t.Parallel()
+	if *writeSnapshot != "" {
+		b, err := schema.EncodeRulesSnapshot(schema.Rules())
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("rules_snapshots", *writeSnapshot+".json")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The test binary embeds the snapshots it was built with.
+		t.Fatalf("wrote %s; run the test again without -rules.snapshot to check it", path)
+	}
 	app, _ := servertest.NewWorldApp(t)
 	str := func(p *string) string {
 		if p == nil {
@@ -37,9 +59,44 @@ func TestRulesAreMigrated(t *testing.T) {
 		got := []*string{c.ListRule, c.ViewRule, c.CreateRule, c.UpdateRule, c.DeleteRule}
 		for i, w := range []*string{want.List, want.View, want.Create, want.Update, want.Delete} {
 			if str(got[i]) != str(w) {
-				t.Errorf("%s rule %d = %s, want %s", name, i, str(got[i]), str(w))
+				t.Errorf("%s %s rule after all migrations = %s, rules.go says %s", name, ruleNames[i], str(got[i]), str(w))
 			}
 		}
+	}
+	if t.Failed() {
+		t.Log("rules.go changed without a migration: add one that calls applyRulesSnapshot with a snapshot written by\n" +
+			"\tgo test ./schema -run TestRulesAreMigrated -rules.snapshot <migration file name without .go>\nand run the test again")
+	}
+}
+
+var ruleNames = []string{"list", "view", "create", "update", "delete"}
+
+// TestMigrationsDoNotReadRules: no code of package schema calls Rules(), so
+// no migration writes the rules of rules.go as they are at run time, and
+// TestRulesAreMigrated cannot pass by construction.
+func TestMigrationsDoNotReadRules(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "Rules" {
+					t.Errorf("%s calls Rules(): a migration must write a snapshot of the rules (rules_snapshot.go)", fset.Position(call.Pos()))
+				}
+			}
+			return true
+		})
 	}
 }
 

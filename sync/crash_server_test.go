@@ -197,13 +197,14 @@ type pushTap struct {
 	gen      atomic.Int32 // the running server's generation; -1 while down
 	gens     atomic.Int32 // generations started
 
-	mu   sync.Mutex
-	cut  map[int32][]string
-	base http.RoundTripper
+	mu      sync.Mutex
+	cut     map[int32][]string
+	pending map[int32]int // pushes in flight, by the generation they were sent to
+	base    http.RoundTripper
 }
 
 func newPushTap() *pushTap {
-	p := &pushTap{cut: map[int32][]string{}, base: http.DefaultTransport.(*http.Transport).Clone()}
+	p := &pushTap{cut: map[int32][]string{}, pending: map[int32]int{}, base: http.DefaultTransport.(*http.Transport).Clone()}
 	p.up()
 	return p
 }
@@ -223,7 +224,17 @@ func (p *pushTap) RoundTrip(req *http.Request) (*http.Response, error) {
 		} `json:"mutations"`
 	}
 	_ = json.Unmarshal(raw, &body) // the tap only watches; a body it cannot read is the server's to judge
+	// Taking the generation and counting the push under mu, as down()
+	// does, means no push joins a generation after down() returned.
+	p.mu.Lock()
 	gen := p.gen.Load()
+	p.pending[gen]++
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.pending[gen]--
+		p.mu.Unlock()
+	}()
 	r2 := req.Clone(req.Context())
 	r2.Body = io.NopCloser(bytes.NewReader(raw))
 	p.inFlight.Add(1)
@@ -266,7 +277,27 @@ func (p *pushTap) waitInFlight(timeout time.Duration) {
 }
 
 // down marks the server as going down and returns the generation that ran.
-func (p *pushTap) down() int32 { return p.gen.Swap(-1) }
+func (p *pushTap) down() int32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gen.Swap(-1)
+}
+
+// settle waits until no push sent to generation gen is in flight any more,
+// so failed(gen) lists all its cut pushes; it fails after timeout.
+func (p *pushTap) settle(gen int32, timeout time.Duration) error {
+	for deadline := time.Now().Add(timeout); ; time.Sleep(time.Millisecond) {
+		p.mu.Lock()
+		n := p.pending[gen]
+		p.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d pushes to server generation %d still in flight %v after the kill", n, gen, timeout)
+		}
+	}
+}
 
 // up marks a new server generation running.
 func (p *pushTap) up() { p.gen.Store(p.gens.Add(1)) }

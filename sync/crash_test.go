@@ -75,7 +75,9 @@ func TestCrashReplay(t *testing.T) {
 		gen := tap.down()
 		srv.kill()
 		kills++
-		time.Sleep(50 * time.Millisecond) // the cut requests fail now
+		if err := tap.settle(gen, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
 		cut := tap.failed(gen)
 		committed := srv.storedAmong(cut)
 		for _, id := range committed {

@@ -68,7 +68,7 @@ func TestQRCodeOfLink(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	inv := e.invite(e.w.BegA, e.w.ClientA)
-	got, err := invite.ReadSVG(inv.QRSVG)
+	got, err := invite.ReadSVG(t, inv.QRSVG)
 	if err != nil || got != inv.Link {
 		t.Errorf("qr_svg reads %q (%v), want %q", got, err, inv.Link)
 	}
@@ -76,7 +76,7 @@ func TestQRCodeOfLink(t *testing.T) {
 	if r.status != 200 || r.header.Get("Content-Type") != "image/svg+xml" {
 		t.Fatalf("qr.svg: %d %s", r.status, r.header.Get("Content-Type"))
 	}
-	if got, err := invite.ReadSVG(string(r.body)); err != nil || got != inv.Link {
+	if got, err := invite.ReadSVG(t, string(r.body)); err != nil || got != inv.Link {
 		t.Errorf("qr.svg reads %q (%v), want %q", got, err, inv.Link)
 	}
 	if !strings.Contains(r.header.Get("Content-Security-Policy"), "default-src 'none'") {

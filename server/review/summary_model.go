@@ -48,24 +48,36 @@ func (s Share) MarshalJSON() ([]byte, error) {
 // "0-2", "10+", "3-5"). Every key is always present, so a page can draw
 // the same bars for every team.
 type Counts struct {
-	keys []string
-	n    map[string]Count
+	keys     []string
+	n        map[string]Count
+	unlisted map[string]int
 }
 
 func newCounts(keys ...string) *Counts {
 	return &Counts{keys: keys, n: make(map[string]Count, len(keys))}
 }
 
-// add counts n more under key; keys outside the list are ignored (a
-// value no longer in the schema's select list adds to the total only).
+// add counts n more under key. A key outside the list (a value no longer
+// in the schema's select list) adds to the total only and is kept apart,
+// see Unlisted.
 func (c *Counts) add(key string, n int) {
 	if slices.Contains(c.keys, key) {
 		c.n[key] += Count(n)
+		return
 	}
+	if c.unlisted == nil {
+		c.unlisted = map[string]int{}
+	}
+	c.unlisted[key] += n
 }
 
 // Get returns the count under key.
 func (c *Counts) Get(key string) int { return int(c.n[key]) }
+
+// Unlisted returns the records counted under values outside the keys, by
+// value; nil when there are none. They are not on the wire (the page
+// draws the keys); Compute logs them as a warning.
+func (c *Counts) Unlisted() map[string]int { return c.unlisted }
 
 // MarshalJSON writes the keys in order, each count suppressed below K.
 func (c *Counts) MarshalJSON() ([]byte, error) {
@@ -152,19 +164,15 @@ type SyncHealth struct {
 	RejectedMutations Count   `json:"rejected_mutations"`
 }
 
-// The keys of every distribution, in the order a page shows them. Select
-// values follow the schema (domain.md); "unknown" counts records with the
-// optional field left empty.
+// The keys of the distributions the queries bucket themselves, in the
+// order a page shows them. The distributions of select fields take their
+// keys from the field's values in the schema (see selectKeys).
 var (
-	observationKinds = []string{"place", "meeting_place", "facility", "initiative", "key_person", "barrier", "opportunity", "other"}
-	thresholds       = []string{"low", "medium", "high", unknown}
-	lifeDomains      = []string{"living", "daytime_activity", "finances", "relationships", "health", "leisure", "meaning", "other", unknown}
-	goalStatuses     = []string{"idea", "active", "achieved", "paused", "stopped", unknown}
-	carriers         = []string{"client", "network", "begeleider", "other_professional"}
-	networkSizes     = []string{"0-2", "3-5", "6-9", "10+"}
-	informalShares   = []string{"0-25%", "25-50%", "50-75%", "75-100%"}
-	lastSyncs        = []string{"today", "this_week", "older", "never"}
-	feedbackKinds    = []string{"question", "appreciation", "suggestion"}
+	networkSizes   = []string{"0-2", "3-5", "6-9", "10+"}
+	informalShares = []string{"0-25%", "25-50%", "50-75%", "75-100%"}
+	lastSyncs      = []string{"today", "this_week", "older", "never"}
 )
 
+// unknown is the key that counts records with an optional select field
+// left empty.
 const unknown = "unknown"

@@ -1,14 +1,18 @@
 package review
 
 import (
+	"cmp"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/schema"
 )
 
 // ErrNoTeam is returned by Compute for a team id that does not exist.
@@ -138,7 +142,11 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		return err
 	})
 
-	s.Observations = Observations{ByKind: newCounts(observationKinds...), ByThreshold: newCounts(thresholds...)}
+	var keys selectKeys
+	s.Observations = Observations{
+		ByKind:      keys.counts(app, schema.Observations, "kind"),
+		ByThreshold: keys.counts(app, schema.Observations, "threshold"),
+	}
 	q.rows("observations", observationsSQL, func(r rowScanner) error {
 		var kind, threshold string
 		var n int
@@ -149,7 +157,10 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		return err
 	})
 
-	s.Goals = Goals{ByLifeDomain: newCounts(lifeDomains...), ByStatus: newCounts(goalStatuses...)}
+	s.Goals = Goals{
+		ByLifeDomain: keys.counts(app, schema.Goals, "life_domain"),
+		ByStatus:     keys.counts(app, schema.Goals, "status"),
+	}
 	q.rows("goals", goalsSQL, func(r rowScanner) error {
 		var domain, status string
 		var n int
@@ -160,7 +171,7 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		return err
 	})
 
-	s.Steps = Steps{ByCarrier: newCounts(carriers...)}
+	s.Steps = Steps{ByCarrier: keys.counts(app, schema.GoalSteps, "carried_by")}
 	q.rows("steps", stepsSQL, func(r rowScanner) error {
 		var carrier string
 		var n int
@@ -181,7 +192,9 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		err := r.Scan(&size, &share, &n)
 		s.Networks.Clients += Count(n)
 		s.Networks.Size.add(size, n)
-		s.Networks.InformalShare.add(share, n)
+		if share != "" { // no contacts, no share
+			s.Networks.InformalShare.add(share, n)
+		}
 		return err
 	})
 
@@ -199,7 +212,7 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 	q.count("open conflicts", conflictsSQL, &s.SyncHealth.OpenConflicts)
 	q.count("rejected mutations", rejectionsSQL, &s.SyncHealth.RejectedMutations)
 
-	s.Feedback = newCounts(feedbackKinds...)
+	s.Feedback = keys.counts(app, schema.Feedback, "kind")
 	q.rows("feedback", feedbackSQL, func(r rowScanner) error {
 		var kind string
 		var n int
@@ -208,10 +221,48 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		return err
 	})
 
+	if keys.err != nil {
+		return nil, keys.err
+	}
 	if q.err != nil {
 		return nil, q.err
 	}
+	for figure, c := range map[string]*Counts{
+		"observations.by_kind": s.Observations.ByKind, "observations.by_threshold": s.Observations.ByThreshold,
+		"goals.by_life_domain": s.Goals.ByLifeDomain, "goals.by_status": s.Goals.ByStatus,
+		"steps.by_carrier": s.Steps.ByCarrier, "feedback": s.Feedback,
+		"networks.size": s.Networks.Size, "networks.informal_share": s.Networks.InformalShare,
+		"sync_health.last_sync": s.SyncHealth.LastSync,
+	} {
+		if u := c.Unlisted(); u != nil {
+			app.Logger().Warn("review: records with values outside the schema's select list count in the total only",
+				"team", teamID, "figure", figure, "values", u)
+		}
+	}
 	return s, nil
+}
+
+// selectKeys builds the distributions of select fields with the field's
+// values in the schema as keys, in the schema's order, and "unknown" after
+// them for an optional field. It keeps the first error.
+type selectKeys struct{ err error }
+
+func (k *selectKeys) counts(app core.App, collection, field string) *Counts {
+	c, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		k.err = cmp.Or(k.err, fmt.Errorf("keys of %s.%s: %w", collection, field, err))
+		return newCounts()
+	}
+	f, ok := c.Fields.GetByName(field).(*core.SelectField)
+	if !ok {
+		k.err = cmp.Or(k.err, fmt.Errorf("keys of %s.%s: not a select field", collection, field))
+		return newCounts()
+	}
+	keys := slices.Clone(f.Values)
+	if !f.Required {
+		keys = append(keys, unknown)
+	}
+	return newCounts(keys...)
 }
 
 func orUnknown(v string) string {

@@ -34,7 +34,7 @@ var summaryShape = strings.Fields(`
 	sync_health.devices sync_health.last_sync.today sync_health.last_sync.this_week
 	sync_health.last_sync.older sync_health.last_sync.never
 	sync_health.open_conflicts sync_health.rejected_mutations
-	feedback.question feedback.appreciation feedback.suggestion`)
+	feedback.question feedback.appreciation feedback.suggestion feedback.unknown`)
 
 // TestSummaryShape holds the wire form to the contract: exactly these
 // keys, distributions in the order a page shows them ("0-2" before

@@ -79,11 +79,20 @@ type conn struct {
 	base  driver.Conn
 	stmts map[string]*entry
 	tick  uint64
+
+	// compiles counts the SQL texts handed to the base driver to compile
+	// (a prepare, or a query or exec past the cache), so tests can tell a
+	// statement served from the cache from one compiled anew.
+	compiles int
 }
 
-func (c *conn) Prepare(query string) (driver.Stmt, error) { return c.base.Prepare(query) }
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	c.compiles++
+	return c.base.Prepare(query)
+}
 
 func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	c.compiles++
 	if p, ok := c.base.(driver.ConnPrepareContext); ok {
 		return p.PrepareContext(ctx, query)
 	}
@@ -172,6 +181,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		return nil, err
 	}
 	if e == nil {
+		c.compiles++
 		return c.base.(driver.ExecerContext).ExecContext(ctx, query, args)
 	}
 	defer func() { e.busy = false }()
@@ -184,6 +194,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		return nil, err
 	}
 	if e == nil {
+		c.compiles++
 		return c.base.(driver.QueryerContext).QueryContext(ctx, query, args)
 	}
 	r, err := e.stmt.(driver.StmtQueryContext).QueryContext(ctx, args)

@@ -75,6 +75,7 @@ export const feedbackKinds = {
   question: 'Vraag',
   appreciation: 'Waardering',
   suggestion: 'Suggestie',
+  unknown: 'Niet ingevuld',
 };
 
 export const safariStatuses = {

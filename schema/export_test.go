@@ -1,0 +1,4 @@
+package schema
+
+// EncodeRulesSnapshot renders rules as a rules_snapshots file.
+var EncodeRulesSnapshot = encodeRulesSnapshot
