@@ -12,8 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // The tests in feed_paths*_test.go hold the change feed's central promise:

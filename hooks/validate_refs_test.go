@@ -5,7 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/samenspel/samenspel/server/servertest"
+	"github.com/samenspel/samenspel/internal/servertest"
 )
 
 // TestCrossTeamReferences: relations stay inside the team, whoever writes.

@@ -30,7 +30,7 @@ func init() {
 	m.Register(upDomain, nil)
 }
 
-// upDomain creates the whole domain of domain.md. Collections are saved in
+// upDomain creates the whole domain of docs/domain.md. Collections are saved in
 // dependency order; relations point at the stable ids above. They are
 // created without access rules (superusers only): the rules migrations that
 // follow write them from their snapshots (see rules_snapshot.go).

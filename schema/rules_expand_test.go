@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // expansions are lists with expand paths that reach, from what a person may

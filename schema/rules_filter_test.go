@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // Refusal messages of the filter guard (hooks/guard.go), so a test can

@@ -9,7 +9,7 @@ import (
 )
 
 // The permission matrix: what each person of the fixture may do in each
-// collection, written once. It is domain.md's "Who sees and writes what"
+// collection, written once. It is docs/domain.md's "Who sees and writes what"
 // plus the choices of rules.go; the tests in rules_test.go turn it into
 // several hundred REST calls. Every person has an entry for every
 // collection; an empty entry means: sees nothing, writes nothing.

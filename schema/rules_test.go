@@ -19,8 +19,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 var writeSnapshot = flag.String("rules.snapshot", "", "write schema.Rules() to rules_snapshots/`NAME`.json, for a new migration to apply")

@@ -14,11 +14,11 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/samenspel/samenspel/hooks"
+	"github.com/samenspel/samenspel/internal/sqlitecache"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/invite"
 	"github.com/samenspel/samenspel/server/review"
-	"github.com/samenspel/samenspel/server/sqlitecache"
 	"github.com/samenspel/samenspel/server/web"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/servertest"
 	"github.com/samenspel/samenspel/storage"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )

@@ -22,8 +22,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/servertest"
 	"github.com/samenspel/samenspel/storage"
 	"github.com/samenspel/samenspel/storage/storagetest"
 	fieldsync "github.com/samenspel/samenspel/sync"

@@ -7,8 +7,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/servertest"
 	"github.com/samenspel/samenspel/storage"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )

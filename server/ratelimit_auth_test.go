@@ -7,7 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/samenspel/samenspel/server/servertest"
+	"github.com/samenspel/samenspel/internal/servertest"
 )
 
 // TestLoginRateLimit: the server turns on PocketBase's rate limits, so

@@ -22,16 +22,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samenspel/samenspel/server/sqlitecache"
+	"github.com/samenspel/samenspel/internal/sqlitecache"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // benchListed are the collections a pull of the benchmark data returns, and the

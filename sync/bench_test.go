@@ -55,8 +55,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
 	"github.com/samenspel/samenspel/sync/client"
 )

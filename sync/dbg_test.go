@@ -3,7 +3,7 @@ package sync_test
 import (
 	"testing"
 
-	"github.com/samenspel/samenspel/server/servertest"
+	"github.com/samenspel/samenspel/internal/servertest"
 )
 
 func TestDbgClientTeam(t *testing.T) {

@@ -14,8 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 

@@ -9,8 +9,8 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 

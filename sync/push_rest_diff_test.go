@@ -11,7 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/samenspel/samenspel/server/servertest"
+	"github.com/samenspel/samenspel/internal/servertest"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 

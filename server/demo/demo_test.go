@@ -13,9 +13,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/demo"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // MustFill fills a fresh test app with the demo organisation.

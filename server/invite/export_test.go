@@ -15,7 +15,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/samenspel/samenspel/server/servertest/apt"
+	"github.com/samenspel/samenspel/internal/servertest/apt"
 )
 
 // SetClock sets the clock of the invite service serving app (tests only):

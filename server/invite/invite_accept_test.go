@@ -12,9 +12,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/invite"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 const newPassword = "mijn-eigen-wachtwoord"

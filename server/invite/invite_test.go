@@ -14,10 +14,10 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/invite"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // env is a served World and a way to call it over real HTTP.

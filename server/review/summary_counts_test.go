@@ -8,9 +8,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/review"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // spring2025 is the period of the hand-counted fixture: March and April

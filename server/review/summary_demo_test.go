@@ -13,10 +13,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/review"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // mustFillDemo returns a test app holding the demo organisation.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/server/review"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 func TestParsePeriod(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samenspel/samenspel/server/servertest"
+	"github.com/samenspel/samenspel/internal/servertest"
 )
 
 // summaryShape is every key path of a summary: the contract the review

@@ -14,8 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server/servertest"
 )
 
 // TestSDKSeesWhatRulesAllow logs in with the JS SDK as every person of the
@@ -92,7 +92,7 @@ func TestSDKSeesWhatRulesAllow(t *testing.T) {
 		}
 	}
 
-	// A few facts of domain.md's access table, so that a rule that lets
+	// A few facts of docs/domain.md's access table, so that a rule that lets
 	// everything through (or nothing) cannot pass the comparison above.
 	ids := func(login, collection string) []string { return seen[login][collection].IDs }
 	bega, adva := people[0].login, people[2].login

@@ -22,10 +22,10 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/servertest"
+	"github.com/samenspel/samenspel/internal/servertest/apt"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/server/demo"
-	"github.com/samenspel/samenspel/server/servertest"
-	"github.com/samenspel/samenspel/server/servertest/apt"
 	"github.com/samenspel/samenspel/server/web"
 )
 

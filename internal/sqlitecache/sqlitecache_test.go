@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/samenspel/samenspel/server/sqlitecache"
+	"github.com/samenspel/samenspel/internal/sqlitecache"
 )
 
 func open(t *testing.T) *sql.DB {

@@ -11,8 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/samenspel/samenspel/internal/sqlitecache"
 	"github.com/samenspel/samenspel/server"
-	"github.com/samenspel/samenspel/server/sqlitecache"
 )
 
 var template struct {

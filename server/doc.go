@@ -1,0 +1,11 @@
+// Package server wires Samenspel into one PocketBase app: configuration
+// from flags and environment (config.go, which fails loudly on bad values),
+// the migrations, the hooks, the sync API (package sync, mounted with echo
+// under /api/sync/v1), the photo store, the invite and review APIs, the
+// pages, rate limits and the commands (demo, sync rotate-keys). New builds
+// the real app; Register binds everything to any app, which is how tests
+// get a server that is the real one.
+//
+// Dependencies point one way: server imports sync, hooks, schema, storage
+// and the internal packages; none of them imports server.
+package server
