@@ -1,6 +1,6 @@
 package schema
 
-// Collection names. They are part of the public contract (docs/docs/domain.md): apps
+// Collection names. They are part of the public contract (docs/domain.md): apps
 // and outside tests depend on them, so they never change.
 const (
 	Teams           = "teams"
