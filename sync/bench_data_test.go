@@ -58,9 +58,11 @@ var benchTemplates struct {
 	sets map[int]*benchData
 }
 
-// TestMain removes the benchmark data templates when the binary ends.
+// TestMain removes the benchmark data templates and the test harness's
+// when the binary ends.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	servertest.Cleanup()
 	benchTemplates.mu.Lock()
 	for _, d := range benchTemplates.sets {
 		os.RemoveAll(d.dir)
