@@ -54,9 +54,10 @@ type SyncConfig struct {
 	TombstoneHorizon time.Duration // how long deletes stay in the feed; older cursors get cursor_expired
 	MinSchemaVersion int           // oldest app schema version still served
 	DeviceTokenTTL   time.Duration
-	RatePerSecond    float64 // sustained requests per second per device; 0 turns the limit off
-	RateBurst        int     // requests a device may make at once (a fresh phone pulls many pages)
-	MaxDevices       int     // active (unrevoked) devices per person
+	RatePerSecond    float64          // sustained requests per second per device; 0 turns the limit off
+	RateBurst        int              // requests a device may make at once (a fresh phone pulls many pages)
+	MaxDevices       int              // active (unrevoked) devices per person
+	Now              func() time.Time // the device tokens' clock; nil is time.Now (tests move it)
 }
 
 // setting is one configuration knob: a flag and its environment variable.

@@ -116,7 +116,7 @@ func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterRes
 	if err != nil {
 		return nil, fmt.Errorf("save device: %w", err)
 	}
-	tok, exp, err := s.signDeviceToken(auth, req.DeviceID, time.Now())
+	tok, exp, err := s.signDeviceToken(auth, req.DeviceID, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,9 +64,7 @@ func newStaff(t *testing.T, s *syncServer, email string) *core.Record {
 
 func TestErrorUnauthorized(t *testing.T) {
 	t.Parallel()
-	cfg := server.DefaultConfig()
-	cfg.Sync.DeviceTokenTTL = 2 * time.Second // below what config.Load allows; the service takes it
-	s := newSyncServer(t, cfg)
+	s := newSyncServer(t, nil)
 
 	t.Run("no token", func(t *testing.T) { mustFailEveryCall(t, s, "", apierr.CodeUnauthorized) })
 	t.Run("no Bearer", func(t *testing.T) { mustFailEveryCall(t, s, "Token abc", apierr.CodeUnauthorized) })
@@ -83,6 +82,12 @@ func TestErrorUnauthorized(t *testing.T) {
 
 	t.Run("expired token", func(t *testing.T) {
 		t.Parallel()
+		// Its own server, with a clock the test moves (no sleeping).
+		var later atomic.Int64
+		cfg := server.DefaultConfig()
+		cfg.Sync.DeviceTokenTTL = time.Hour
+		cfg.Sync.Now = func() time.Time { return time.Now().Add(time.Duration(later.Load())) }
+		s := newSyncServer(t, cfg)
 		r := s.do("POST", "/api/sync/v1/devices", servertest.Token(t, s.w.BegA),
 			map[string]any{"device_id": "short-lived", "schema_version": 1})
 		var reg fieldsync.RegisterResponse
@@ -93,11 +98,11 @@ func TestErrorUnauthorized(t *testing.T) {
 		if err != nil {
 			t.Fatalf("expires_at %q: %v", reg.ExpiresAt, err)
 		}
-		if d := time.Until(exp); d > 2*time.Second {
-			t.Fatalf("token lives %s, configured 2s", d)
+		if d := time.Until(exp); d > time.Hour {
+			t.Fatalf("token lives %s, configured 1h", d)
 		}
 		mustWork(t, s, "Bearer "+reg.Token) // the token works until it expires
-		time.Sleep(time.Until(exp) + 1100*time.Millisecond)
+		later.Store(int64(time.Until(exp) + time.Second))
 		mustFailEveryCall(t, s, "Bearer "+reg.Token, apierr.CodeUnauthorized)
 	})
 
@@ -279,7 +284,10 @@ func TestErrorUpgradeWithoutHeader(t *testing.T) {
 func TestErrorRateLimited(t *testing.T) {
 	t.Parallel()
 	cfg := server.DefaultConfig()
-	cfg.Sync.RatePerSecond, cfg.Sync.RateBurst = 1, 2
+	// One request back every 1,000 s: however slow the machine, none comes
+	// back during the test (the limiter's arithmetic is tested with its
+	// clock in server/ratelimit_test.go).
+	cfg.Sync.RatePerSecond, cfg.Sync.RateBurst = 0.001, 2
 	s := newSyncServer(t, cfg)
 	auth := s.register(s.w.BegA, "busy-phone")
 	other := s.register(s.w.BegB, "calm-phone")

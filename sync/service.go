@@ -16,8 +16,9 @@ type Config struct {
 	TombstoneHorizon time.Duration // deletes older than this leave the feed; older cursors get cursor_expired
 	MinSchemaVersion int           // devices below it get upgrade_required
 	DeviceTokenTTL   time.Duration
-	MaxDevices       int           // active (unrevoked) devices per person; registering one more is forbidden
-	MutationHorizon  time.Duration // how long push results are kept for replays; at least the tombstone horizon
+	MaxDevices       int              // active (unrevoked) devices per person; registering one more is forbidden
+	MutationHorizon  time.Duration    // how long push results are kept for replays; at least the tombstone horizon
+	Now              func() time.Time // the clock device tokens are issued and checked by; nil is time.Now (tests set it)
 	Media            MediaConfig
 }
 
@@ -60,6 +61,9 @@ func New(app core.App, cfg Config) *Service {
 	}
 	if cfg.MaxDevices <= 0 {
 		cfg.MaxDevices = 10
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon

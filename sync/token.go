@@ -54,7 +54,7 @@ func (s *Service) parseDeviceToken(token string) (*deviceClaims, error) {
 	}
 	var claims deviceClaims
 	_, err = jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return key, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired())
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.cfg.Now))
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, apierr.Errorf(apierr.CodeUnauthorized, "The device token has expired: register the device again.")
