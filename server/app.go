@@ -64,7 +64,7 @@ func Register(app core.App, cfg *Config) error {
 		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
 		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
 		MaxDevices:       cfg.Sync.MaxDevices,
-		Now:              cfg.Sync.Now,
+		Now:              cfg.Now,
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 	})
 	svc.RegisterMediaHooks(app)

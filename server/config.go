@@ -26,6 +26,10 @@ type Config struct {
 	Storage StorageConfig
 	Sync    SyncConfig
 
+	// Now is the clock device tokens are issued and checked by; nil is
+	// time.Now. Tests move it instead of waiting.
+	Now func() time.Time
+
 	// given maps the flag name of every setting given explicitly to how it
 	// was given ("--s3-bucket" or "SAMENSPEL_S3_BUCKET"), for messages.
 	given map[string]string
@@ -54,10 +58,9 @@ type SyncConfig struct {
 	TombstoneHorizon time.Duration // how long deletes stay in the feed; older cursors get cursor_expired
 	MinSchemaVersion int           // oldest app schema version still served
 	DeviceTokenTTL   time.Duration
-	RatePerSecond    float64          // sustained requests per second per device; 0 turns the limit off
-	RateBurst        int              // requests a device may make at once (a fresh phone pulls many pages)
-	MaxDevices       int              // active (unrevoked) devices per person
-	Now              func() time.Time // the device tokens' clock; nil is time.Now (tests move it)
+	RatePerSecond    float64 // sustained requests per second per device; 0 turns the limit off
+	RateBurst        int     // requests a device may make at once (a fresh phone pulls many pages)
+	MaxDevices       int     // active (unrevoked) devices per person
 }
 
 // setting is one configuration knob: a flag and its environment variable.

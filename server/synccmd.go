@@ -3,35 +3,21 @@ package server
 import (
 	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/spf13/cobra"
 
+	"github.com/samenspel/samenspel/internal/command"
 	"github.com/samenspel/samenspel/internal/secret"
 )
 
 var errSyncCommand = errors.New("sync command failed")
 
 // newSyncCommand returns the "sync" command with its maintenance
-// subcommands: `samenspel sync rotate-keys`. As for the demo command,
-// PocketBase ignores a command's error, so a failure is turned into an
-// error of app.Start (a non-zero exit) by an OnTerminate handler.
+// subcommands: `samenspel sync rotate-keys`. A failure ends the process
+// with a non-zero status (command.FailOnExit).
 func newSyncCommand(app core.App) *cobra.Command {
-	var failed atomic.Bool
-	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
-		Id: "samenspelSyncCommandExit",
-		Func: func(e *core.TerminateEvent) error {
-			if err := e.Next(); err != nil {
-				return err
-			}
-			if failed.Load() {
-				return errSyncCommand
-			}
-			return nil
-		},
-	})
+	fail := command.FailOnExit(app, "samenspelSyncCommandExit", errSyncCommand)
 	cmd := &cobra.Command{Use: "sync", Short: "Maintain the sync protocol's state"}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "rotate-keys",
@@ -43,11 +29,11 @@ func newSyncCommand(app core.App) *cobra.Command {
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := app.RunAllMigrations(); err != nil {
-				failed.Store(true)
+				fail()
 				return fmt.Errorf("migrations: %w", err)
 			}
 			if err := secret.Rotate(app); err != nil {
-				failed.Store(true)
+				fail()
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), "Server secret rotated: devices register again with their login.")

@@ -86,7 +86,7 @@ func TestErrorUnauthorized(t *testing.T) {
 		var later atomic.Int64
 		cfg := server.DefaultConfig()
 		cfg.Sync.DeviceTokenTTL = time.Hour
-		cfg.Sync.Now = func() time.Time { return time.Now().Add(time.Duration(later.Load())) }
+		cfg.Now = func() time.Time { return time.Now().Add(time.Duration(later.Load())) }
 		s := newSyncServer(t, cfg)
 		r := s.do("POST", "/api/sync/v1/devices", servertest.Token(t, s.w.BegA),
 			map[string]any{"device_id": "short-lived", "schema_version": 1})

@@ -3,11 +3,11 @@ package demo
 import (
 	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/spf13/cobra"
+
+	"github.com/samenspel/samenspel/internal/command"
 )
 
 // errNotLoaded is what the process ends with when the command failed.
@@ -16,27 +16,10 @@ var errNotLoaded = errors.New("demo data not loaded")
 // NewCommand returns the "demo" command: `samenspel demo --dir ./pb_data
 // [--seed N]` applies the migrations, fills the empty database with Fill
 // and prints the logins.
-//
-// PocketBase runs a command's RunE in a goroutine and ignores its error, so
-// a failing command would still exit 0. The command therefore also binds
-// an OnTerminate handler that, after PocketBase has closed the databases,
-// turns a failed run into an error from app.Start, which main turns into a
-// non-zero exit. The failure itself is printed by cobra.
+// A failure ends the process with a non-zero status (command.FailOnExit).
 func NewCommand(app core.App) *cobra.Command {
 	var seed int64
-	var failed atomic.Bool
-	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
-		Id: "samenspelDemoExit",
-		Func: func(e *core.TerminateEvent) error {
-			if err := e.Next(); err != nil {
-				return err
-			}
-			if failed.Load() {
-				return errNotLoaded
-			}
-			return nil
-		},
-	})
+	fail := command.FailOnExit(app, "samenspelDemoExit", errNotLoaded)
 
 	cmd := &cobra.Command{
 		Use:          "demo",
@@ -47,11 +30,11 @@ func NewCommand(app core.App) *cobra.Command {
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := app.RunAllMigrations(); err != nil {
-				failed.Store(true)
+				fail()
 				return fmt.Errorf("migrations: %w", err)
 			}
 			if _, err := Fill(app, cmd.OutOrStdout(), seed); err != nil {
-				failed.Store(true)
+				fail()
 				return err
 			}
 			return nil
