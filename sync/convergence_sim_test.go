@@ -138,7 +138,9 @@ var textFields = map[string][]string{
 }
 
 // editOffline makes one offline change on a device: an update of a record
-// it holds, a create under a parent it holds, or a delete.
+// it holds, a create under a parent it holds (now and then as a hostile
+// app would send it: a list of parents, an id already in use), or a
+// delete.
 func (s *sim) editOffline(d *simDevice) {
 	view := d.c.View()
 	collection, _ := pick(s.rng, slices.Sorted(mapKeys(textFields)))
@@ -231,7 +233,37 @@ func (s *sim) createOffline(d *simDevice, view *client.Store, collection string)
 	default:
 		return
 	}
-	d.c.Create(collection, "", data)
+	id := ""
+	switch s.rng.IntN(12) {
+	case 0:
+		// A hostile app: the parent as a list, with a parent of any team
+		// after it. Refused by push as by REST, and kept as a rejection.
+		for _, rel := range []string{"client", "goal", "safari", "team"} {
+			if v, ok := data[rel].(string); ok {
+				data[rel] = []string{v, s.anyParent(rel)}
+			}
+		}
+	case 1:
+		// An id the device already used for another record.
+		if used, ok := pick(s.rng, view.IDs(collection)); ok {
+			id = used
+		}
+	}
+	d.c.Create(collection, id, data)
+}
+
+// anyParent is a parent of the relation's collection from either team,
+// whoever may see it.
+func (s *sim) anyParent(relation string) string {
+	w := s.w
+	ids := map[string][]string{
+		"client": {w.ClientA.Id, w.ClientA2.Id, w.ClientB.Id},
+		"goal":   {w.GoalA.Id, w.GoalA2.Id, w.GoalB.Id},
+		"safari": {w.SafariA.Id, w.SafariB.Id},
+		"team":   {w.TeamA.Id, w.TeamB.Id, s.teamC},
+	}[relation]
+	id, _ := pick(s.rng, ids)
+	return id
 }
 
 // partialSync does part of a sync: a push, a single pull page (of the
