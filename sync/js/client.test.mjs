@@ -179,9 +179,9 @@ test('401 after a password change: log in again, same device id, queue kept', as
 });
 
 test('426: upgrade required stops and keeps everything', async () => {
-  const a = await newClient('BegA');
+  const a = await newClient('ClientA');
   a.transport.schemaVersion = 0;
-  await a.create('observations', { safari: world.SafariA, kind: 'facility', title: 'Oud', author_user: world.BegA });
+  await a.update('goals', world.GoalA, { why: 'oud' }).catch(() => a.create('network_contacts', { client: world.ClientA, name: 'Oud', relation: 'family', circle: 1, status: 'active' }));
   const st = await a.sync();
   if (st.upgradeRequired) assert.equal(st.pendingChanges, 1);
   else assert.equal(st.pendingChanges, 0, 'schema version 0 is served: nothing to check');

@@ -3,7 +3,11 @@ package syncjs_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +67,7 @@ func serverEnv(t *testing.T, extra ...string) []string {
 		"SAMENSPEL_URL=" + srv.URL,
 		"SAMENSPEL_TOKENS=" + mustJSON(t, tokens),
 		"SAMENSPEL_WORLD=" + mustJSON(t, ids),
+		"SAMENSPEL_JPEG=" + base64.StdEncoding.EncodeToString(mustJPEG(t)),
 	}, extra...)
 }
 
@@ -89,4 +94,19 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// mustJPEG encodes a small picture, so the server's checks see a real JPEG.
+func mustJPEG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	img.Set(0, 0, color.RGBA{R: 255, A: 255})
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -51,49 +51,57 @@ export async function push(client, signal) {
     }
     const results = new Map((res.results ?? []).map((r) => [r.mutation_id, r]));
     let answered = 0;
-    await client.exclusive(() => client.store.transaction(async (s) => {
+    await client.exclusive(async () => {
+      const ops = [];
+      const folded = new Map(); // record key -> what this batch wrote so far
       for (const [key, m] of batch) {
         const r = results.get(m.mutation_id);
         if (!r) continue;
         answered++;
-        await settle(s, key, m, r);
+        ops.push(...(await settle(client.store, folded, key, m, r)));
       }
-    }));
+      await client.store.batch(ops);
+    });
     if (answered === 0) {
       throw new SyncError({ code: 'no_progress', message: 'the server answered none of the pushed mutations' });
     }
   }
 }
 
-// settle takes one answered mutation out of the outbox and keeps what its
-// result means for the device.
-async function settle(s, key, m, r) {
-  await s.delete('outbox', key);
+// settle returns the writes that take one answered mutation out of the
+// outbox and keep what its result means for the device.
+async function settle(store, folded, key, m, r) {
+  const ops = [{ op: 'delete', table: 'outbox', key }];
+  const put = (table, k, value) => ops.push({ op: 'put', table, key: k, value });
+  const putRecord = (k, value) => {
+    folded.set(k, value);
+    ops.push(value ? { op: 'put', table: 'records', key: k, value } : { op: 'delete', table: 'records', key: k });
+  };
   const rk = recordKey(m.collection, m.id);
   if (r.status === 'applied') {
     // Fold it in as the server now has it, so the next edit's base and
     // base_version are what this device last wrote; the whole record
     // follows with the next pull.
-    if (m.op === 'delete') return s.delete('records', rk);
-    const rec = await s.get('records', rk);
-    if (!rec && m.op === 'update') return;
-    await s.put('records', rk, { ...(rec ?? { id: m.id }), ...m.data, version: r.version });
+    if (m.op === 'delete') {
+      putRecord(rk, null);
+    } else {
+      const rec = folded.has(rk) ? folded.get(rk) : await store.get('records', rk);
+      if (rec || m.op === 'create') putRecord(rk, { ...(rec ?? { id: m.id }), ...m.data, version: r.version });
+    }
   } else if (r.status === 'conflict') {
-    if (r.record) await s.put('records', rk, r.record);
-    else await s.delete('records', rk);
-    await s.put('conflicts', m.mutation_id, {
-      mutation_id: m.mutation_id, collection: m.collection, id: m.id, fields: r.conflict?.fields ?? [],
-    });
+    putRecord(rk, r.record ?? null);
+    put('conflicts', m.mutation_id, { mutation_id: m.mutation_id, collection: m.collection, id: m.id, fields: r.conflict?.fields ?? [] });
   } else {
-    await s.put('refused', m.mutation_id, refusedEntry(m, r.error));
+    put('refused', m.mutation_id, refusedEntry(m, r.error));
   }
+  return ops;
 }
 
-async function refuse(client, [key, m], error) {
-  await client.store.transaction(async (s) => {
-    await s.delete('outbox', key);
-    await s.put('refused', m.mutation_id, refusedEntry(m, error));
-  });
+function refuse(client, [key, m], error) {
+  return client.store.batch([
+    { op: 'delete', table: 'outbox', key },
+    { op: 'put', table: 'refused', key: m.mutation_id, value: refusedEntry(m, error) },
+  ]);
 }
 
 function refusedEntry(m, error) {

@@ -1,7 +1,7 @@
 // photos.test.mjs: the photo queue against a real server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newClient, newStore, reopen, world, tinyJPEG } from './testenv.mjs';
+import { newClient, newStore, reopen, world, uniqueJPEG } from './testenv.mjs';
 
 test('an upload cut off is announced again with the same id and sent whole', async () => {
   const store = newStore();
@@ -16,7 +16,7 @@ test('an upload cut off is announced again with the same id and sent whole', asy
     return fetch(url, init);
   };
   const a = await newClient('BegA', { store, fetch: fetchCut, maxAttempts: 1 });
-  const id = await a.addPhoto(world.ObsA, new Blob([tinyJPEG], { type: 'image/jpeg' }));
+  const id = await a.addPhoto(world.ObsA, new Blob([uniqueJPEG()], { type: 'image/jpeg' }));
   assert.match(id, /^[a-z0-9]{15}$/);
   assert.match(await a.photoURL(id), /^blob:/);
   let st = await a.sync();
@@ -49,7 +49,7 @@ test('an upload that never arrived: complete says upload missing, the client sen
       return fetch(url, init);
     },
   });
-  const id = await a.addPhoto(world.ObsA, tinyJPEG, { contentType: 'image/jpeg' });
+  const id = await a.addPhoto(world.ObsA, uniqueJPEG(), { contentType: 'image/jpeg' });
   const st = await a.sync();
   assert.equal(st.pendingPhotos, 0, JSON.stringify(st.lastError));
   assert.equal(puts.length, 2);

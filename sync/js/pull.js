@@ -1,5 +1,5 @@
 // pull.js follows pull pages until has_more is false. A page and its
-// cursor are stored in one transaction, so a cursor is never ahead of the
+// cursor are stored in one batch, so a cursor is never ahead of the
 // records it stands for. reset drops the synced records (never the
 // outbox); cursor_expired starts over without a cursor.
 
@@ -25,16 +25,14 @@ export async function pull(client, signal) {
   }
 }
 
-async function applyPage(client, page) {
+function applyPage(client, page) {
   const inst = { ...client.install, cursor: page.cursor };
-  await client.store.transaction(async (s) => {
-    if (page.reset) await s.clear('records');
-    for (const ch of page.changes ?? []) {
-      const key = recordKey(ch.collection, ch.id);
-      if (ch.op === 'upsert') await s.put('records', key, ch.record);
-      else if (ch.op === 'delete') await s.delete('records', key);
-    }
-    await s.put('meta', 'install', inst);
-  });
-  client.install = inst;
+  const ops = page.reset ? [{ op: 'clear', table: 'records' }] : [];
+  for (const ch of page.changes ?? []) {
+    const key = recordKey(ch.collection, ch.id);
+    if (ch.op === 'upsert') ops.push({ op: 'put', table: 'records', key, value: ch.record });
+    else if (ch.op === 'delete') ops.push({ op: 'delete', table: 'records', key });
+  }
+  ops.push({ op: 'put', table: 'meta', key: 'install', value: inst });
+  return client.store.batch(ops).then(() => { client.install = inst; });
 }

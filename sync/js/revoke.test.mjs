@@ -2,7 +2,7 @@
 // begeleider who leaves a team drops it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newClient, rest, tokens, world, tinyJPEG } from './testenv.mjs';
+import { newClient, rest, tokens, world, uniqueJPEG } from './testenv.mjs';
 
 test('revoked: onRevoked gets the export, then everything is wiped', async () => {
   let exported = null;
@@ -10,7 +10,7 @@ test('revoked: onRevoked gets the export, then everything is wiped', async () =>
   await a.sync();
   const oldDevice = a.deviceId;
   await a.create('observations', { safari: world.SafariA, kind: 'facility', title: 'Niet verloren', author_user: world.BegA });
-  await a.addPhoto(world.ObsA, tinyJPEG, { contentType: 'image/jpeg' });
+  await a.addPhoto(world.ObsA, uniqueJPEG(), { contentType: 'image/jpeg' });
   await rest(tokens.Coord, 'POST', `/api/sync/v1/devices/${oldDevice}/revoke`);
   const st = await a.sync();
   assert.equal(st.revoked, true);

@@ -38,11 +38,18 @@ export class DexieStore {
     else await this.range(table, '').delete();
   }
 
-  // transaction runs fn(store) in one IndexedDB transaction. fn must await
-  // only this store's methods (IndexedDB commits a transaction that waits
-  // on anything else).
-  async transaction(fn) {
-    return this.db.transaction('rw', this.db.kv, () => fn(this));
+  // batch applies ops (see MemoryStore.batch) in one IndexedDB
+  // transaction. The requests are issued without awaiting between them:
+  // IndexedDB commits a transaction that waits on anything else.
+  async batch(ops) {
+    await this.db.transaction('rw', this.db.kv, () => {
+      for (const o of ops) {
+        if (o.op === 'put') this.db.kv.put({ t: o.table, k: o.key, v: o.value });
+        else if (o.op === 'delete') this.db.kv.delete([o.table, o.key]);
+        else if (o.op === 'clear') this.range(o.table, '').delete();
+        else throw new TypeError(`batch: unknown op ${o.op}`);
+      }
+    });
   }
 
   close() {

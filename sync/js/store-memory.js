@@ -35,16 +35,18 @@ export class MemoryStore {
     else this.tables.delete(table);
   }
 
-  // transaction runs fn(store) all or nothing: a throw puts every table
-  // back as it was. Values are cloned on the way in, so copying the maps
-  // is a snapshot.
-  async transaction(fn) {
-    const snapshot = new Map([...this.tables].map(([t, rows]) => [t, new Map(rows)]));
-    try {
-      return await fn(this);
-    } catch (err) {
-      this.tables = snapshot;
-      throw err;
+  // batch applies ops ({op: 'put', table, key, value}, {op: 'delete',
+  // table, key}, {op: 'clear', table}) all or nothing: values are cloned
+  // before the first op is applied.
+  async batch(ops) {
+    for (const o of ops) if (!['put', 'delete', 'clear'].includes(o.op)) throw new TypeError(`batch: unknown op ${o.op}`);
+    const cloned = ops.map((o) => (o.op === 'put' ? { ...o, value: structuredClone(o.value) } : o));
+    for (const o of cloned) {
+      if (o.op === 'put') {
+        if (!this.tables.has(o.table)) this.tables.set(o.table, new Map());
+        this.tables.get(o.table).set(o.key, o.value);
+      } else if (o.op === 'delete') this.tables.get(o.table)?.delete(o.key);
+      else this.tables.delete(o.table);
     }
   }
 }

@@ -25,15 +25,14 @@ for (const [name, make] of [['memory', () => new MemoryStore()], ['dexie', () =>
     assert.equal(await s.get('u', 'b/0'), undefined);
   });
 
-  test(`${name}: a transaction that throws writes nothing`, async () => {
+  test(`${name}: batch writes all or nothing`, async () => {
     const s = make();
     await s.put('t', 'k', 1);
-    await assert.rejects(s.transaction(async (tx) => {
-      await tx.put('t', 'k', 2);
-      await tx.put('t', 'j', 3);
-      throw new Error('boom');
-    }));
+    await s.put('u', 'x', 1);
+    await assert.rejects(s.batch([{ op: 'put', table: 't', key: 'k', value: 2 }, { op: 'bogus' }]));
     assert.equal(await s.get('t', 'k'), 1);
-    assert.equal(await s.get('t', 'j'), undefined);
+    await s.batch([{ op: 'put', table: 't', key: 'j', value: 3 }, { op: 'delete', table: 't', key: 'k' }, { op: 'clear', table: 'u' }]);
+    assert.deepEqual(await s.all('t'), [['j', 3]]);
+    assert.deepEqual(await s.all('u'), []);
   });
 }

@@ -63,7 +63,15 @@ export async function login(collection, identity, password) {
   return r.token;
 }
 
-// tinyJPEG is a valid 1x1 JPEG.
-export const tinyJPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=',
-  'base64');
+// jpeg is a small valid JPEG (js_test.go encodes it).
+export const tinyJPEG = Buffer.from(env('SAMENSPEL_JPEG'), 'base64');
+
+let photos = 0;
+
+// uniqueJPEG is tinyJPEG with a comment segment after its start marker, so
+// each photo has its own bytes (a team stores equal bytes once).
+export function uniqueJPEG() {
+  const note = Buffer.from(`photo ${process.pid} ${photos++}`);
+  const com = Buffer.from([0xff, 0xfe, 0, note.length + 2]);
+  return new Uint8Array(Buffer.concat([tinyJPEG.subarray(0, 2), com, note, tinyJPEG.subarray(2)]));
+}
