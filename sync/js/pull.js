@@ -11,7 +11,8 @@ export async function pull(client, signal) {
     const q = new URLSearchParams();
     if (client.install.cursor) q.set('cursor', client.install.cursor);
     if (client.pullLimit) q.set('limit', String(client.pullLimit));
-    const path = '/api/sync/v1/pull' + (q.size ? '?' + q : '');
+    const qs = q.toString();
+    const path = '/api/sync/v1/pull' + (qs ? '?' + qs : '');
     let page;
     try {
       page = await client.call('GET', path, undefined, signal);
