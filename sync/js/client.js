@@ -132,7 +132,7 @@ export class SyncClient {
     try {
       await this.onRevoked(exported);
     } finally {
-      await this.wipe();
+      await this.wipe({ newDevice: true });
       this.flags.revoked = true;
       this.emit();
     }
@@ -264,12 +264,18 @@ export class SyncClient {
     }, null, 2);
   }
 
-  // wipe deletes every local record, queue and token; the installation
-  // starts again with a new device id (a revoked one stays revoked).
-  async wipe() {
+  // wipe deletes every local record, queue and token (a log-out). The
+  // device keeps its id, so logging in again registers the same device
+  // rather than one more (a person may have only a few active devices);
+  // mutation ids stay unique because the installation id changes. After a
+  // revocation ({newDevice: true}) the device takes a new id: a revoked
+  // one stays revoked. Another person logging in on this device gets a new
+  // id from register() (the old one belongs to the first person).
+  async wipe({ newDevice = false } = {}) {
     await this.exclusive(async () => {
+      const keep = newDevice ? undefined : this.install?.deviceId;
       await this.store.clear();
-      await this.saveInstall(freshInstall());
+      await this.saveInstall(freshInstall(keep));
     });
     for (const url of this.objectURLs.values()) URL.revokeObjectURL(url);
     this.objectURLs.clear();
@@ -315,8 +321,8 @@ export class SyncClient {
   }
 }
 
-function freshInstall() {
-  return { installId: randomString(8), deviceId: newDeviceId(), counter: 0, token: null, person: null, cursor: '', lastSyncedAt: null };
+function freshInstall(deviceId = newDeviceId()) {
+  return { installId: randomString(8), deviceId, counter: 0, token: null, person: null, cursor: '', lastSyncedAt: null };
 }
 
 // personOf reads the person from a device token (a JWT: sub and col).

@@ -15,6 +15,26 @@ test('register, then register again: same device, fresh token, person known', as
   assert.equal(typeof tok, 'string');
 });
 
+test('log out and in again: the same device, no new one; its old mutation ids are not reused', async () => {
+  const c = await newClient('BegA');
+  const id = c.deviceId;
+  await c.create('goals', { client: world.ClientA, title: 'Voor het uitloggen', life_domain: 'living', status: 'idea' });
+  await c.sync();
+  const before = c.install.installId;
+  await c.wipe();
+  assert.equal(c.deviceId, id);
+  assert.notEqual(c.install.installId, before);
+  assert.equal(c.person, null);
+  await c.register(tokens.BegA);
+  assert.equal(c.deviceId, id);
+  const goal = await c.create('goals', { client: world.ClientA, title: 'Na het inloggen', life_domain: 'living', status: 'idea' });
+  const st = await c.sync();
+  assert.equal(st.refused.length, 0, JSON.stringify(st.refused));
+  assert.equal((await c.get('goals', goal)).title, 'Na het inloggen');
+  const devices = await rest(tokens.BegA, 'GET', `/api/collections/sync_devices/records?filter=${encodeURIComponent(`device_id="${id}"`)}`);
+  assert.equal(devices.totalItems, 1);
+});
+
 test('a device id in use by someone else: a new device id, registered', async () => {
   const a = await newClient('BegA');
   const store = newStore();

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/samenspel/samenspel/internal/servertest"
+	"github.com/samenspel/samenspel/server"
 )
 
 func TestMain(m *testing.M) { servertest.Main(m) }
@@ -49,8 +50,13 @@ func TestScenarios(t *testing.T) {
 }
 
 // serverEnv serves a fresh World and returns the environment testenv.mjs reads.
+// Every test of a file registers its own devices, more than the ten a
+// person may have in production.
 func serverEnv(t *testing.T, extra ...string) []string {
-	app, w := servertest.NewWorldApp(t)
+	cfg := server.DefaultConfig()
+	cfg.Sync.MaxDevices = 1000
+	app := servertest.NewApp(t, cfg)
+	w := servertest.NewWorld(t, app)
 	srv := servertest.Serve(t, app)
 	tokens := map[string]string{}
 	tokens["BegA"] = servertest.Token(t, w.BegA)
