@@ -11,7 +11,7 @@ import (
 )
 
 // NodeModules finds node and makes sure dir/node_modules holds the version
-// of pkg that dir/package.json pins, running `npm ci` in dir when it does
+// of pkg that dir/package.json pins (in dependencies or devDependencies), running `npm ci` in dir when it does
 // not. It returns the path of node. A missing node or npm fails the test
 // with how to install them: tests that drive JavaScript (the PocketBase SDK,
 // a headless browser) install what they need and never skip.
@@ -21,13 +21,20 @@ func NodeModules(tb testing.TB, dir, pkg string) string {
 	if err != nil {
 		tb.Fatalf("this test needs Node.js (node and npm on PATH) for %s: %v; on Debian: apt-get install nodejs npm", pkg, err)
 	}
-	var manifest struct{ Dependencies map[string]string }
+	var manifest struct {
+		Dependencies    map[string]string
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
 	MustReadJSON(tb, filepath.Join(dir, "package.json"), &manifest)
+	want := manifest.Dependencies[pkg]
+	if want == "" {
+		want = manifest.DevDependencies[pkg]
+	}
 	var installed struct{ Version string }
 	if b, err := os.ReadFile(filepath.Join(dir, "node_modules", pkg, "package.json")); err == nil {
 		_ = json.Unmarshal(b, &installed)
 	}
-	if installed.Version != "" && installed.Version == manifest.Dependencies[pkg] {
+	if installed.Version != "" && installed.Version == want {
 		return node
 	}
 	npm, err := exec.LookPath("npm")

@@ -1,0 +1,104 @@
+// outbox.js: queued mutations and pushing them.
+//
+// Every edit becomes its own mutation, kept in order; a queued mutation is
+// never changed afterwards. (Merging edits into one would change a mutation
+// that an interrupted push may already have delivered, and its resend
+// would then be answered mutation_id_reused.) Each mutation's base holds
+// what the person saw, their own earlier unpushed edits included, so the
+// server never takes them for someone else's.
+
+import { mutationId, outboxKey } from './ids.js';
+import { SyncError, isCode } from './errors.js';
+import { recordKey } from './view.js';
+
+// enqueue persists the next counter, then queues the mutation made with
+// its id, and returns the mutation.
+export async function enqueue(client, fields) {
+  const inst = client.install;
+  const counter = inst.counter + 1;
+  await client.saveInstall({ ...inst, counter }); // before the mutation: a crash never reuses a counter
+  const m = { mutation_id: mutationId(inst.deviceId, inst.installId, counter), ...fields };
+  await client.store.put('outbox', outboxKey(counter), m);
+  return m;
+}
+
+// versionOf is the server version of the synced record, 0 if none.
+export async function versionOf(store, collection, id) {
+  const rec = await store.get('records', recordKey(collection, id));
+  return typeof rec?.version === 'number' ? rec.version : 0;
+}
+
+// push sends the outbox in order, in batches of at most client.maxBatch;
+// a batch the server finds too large is split in halves. Answered
+// mutations leave the outbox; unanswered ones stay and go again as they are.
+export async function push(client, signal) {
+  let size = client.maxBatch;
+  for (;;) {
+    const batch = (await client.store.all('outbox')).slice(0, size);
+    if (batch.length === 0) return;
+    let res;
+    try {
+      res = await client.call('POST', '/api/sync/v1/push', { mutations: batch.map(([, m]) => m) }, signal);
+    } catch (err) {
+      if (!isCode(err, 'payload_too_large')) throw err;
+      if (batch.length > 1) {
+        size = Math.ceil(batch.length / 2);
+        continue;
+      }
+      // One mutation over the server's limit never goes: show it as refused.
+      await client.exclusive(() => refuse(client, batch[0], err.plain()));
+      continue;
+    }
+    const results = new Map((res.results ?? []).map((r) => [r.mutation_id, r]));
+    let answered = 0;
+    await client.exclusive(() => client.store.transaction(async (s) => {
+      for (const [key, m] of batch) {
+        const r = results.get(m.mutation_id);
+        if (!r) continue;
+        answered++;
+        await settle(s, key, m, r);
+      }
+    }));
+    if (answered === 0) {
+      throw new SyncError({ code: 'no_progress', message: 'the server answered none of the pushed mutations' });
+    }
+  }
+}
+
+// settle takes one answered mutation out of the outbox and keeps what its
+// result means for the device.
+async function settle(s, key, m, r) {
+  await s.delete('outbox', key);
+  const rk = recordKey(m.collection, m.id);
+  if (r.status === 'applied') {
+    // Fold it in as the server now has it, so the next edit's base and
+    // base_version are what this device last wrote; the whole record
+    // follows with the next pull.
+    if (m.op === 'delete') return s.delete('records', rk);
+    const rec = await s.get('records', rk);
+    if (!rec && m.op === 'update') return;
+    await s.put('records', rk, { ...(rec ?? { id: m.id }), ...m.data, version: r.version });
+  } else if (r.status === 'conflict') {
+    if (r.record) await s.put('records', rk, r.record);
+    else await s.delete('records', rk);
+    await s.put('conflicts', m.mutation_id, {
+      mutation_id: m.mutation_id, collection: m.collection, id: m.id, fields: r.conflict?.fields ?? [],
+    });
+  } else {
+    await s.put('refused', m.mutation_id, refusedEntry(m, r.error));
+  }
+}
+
+async function refuse(client, [key, m], error) {
+  await client.store.transaction(async (s) => {
+    await s.delete('outbox', key);
+    await s.put('refused', m.mutation_id, refusedEntry(m, error));
+  });
+}
+
+function refusedEntry(m, error) {
+  return {
+    mutation_id: m.mutation_id, collection: m.collection, id: m.id, op: m.op, data: m.data ?? {},
+    error: { code: error?.code ?? 'internal', message: error?.message ?? '', data: error?.data ?? {} },
+  };
+}
