@@ -22,6 +22,7 @@ import (
 	"github.com/samenspel/samenspel/server/review"
 	"github.com/samenspel/samenspel/server/web"
 	fieldsync "github.com/samenspel/samenspel/sync"
+	syncjs "github.com/samenspel/samenspel/sync/js"
 )
 
 // New builds the PocketBase app with everything of ours registered.
@@ -79,7 +80,7 @@ func Register(app core.App, cfg *Config) error {
 	if err := web.Register(app, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register review page: %w", err)
 	}
-	if err := fieldapp.Register(app, nil, cfg.Storage.PhotoOrigins()...); err != nil {
+	if err := fieldapp.Register(app, syncjs.Files, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register field app: %w", err)
 	}
 	limit := newSyncLimits(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)

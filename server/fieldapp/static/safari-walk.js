@@ -87,7 +87,11 @@ async function drawFound(list, client, safariID) {
     const thumbs = [];
     for (const m of mine) {
       try {
-        const url = await client.photoURL(m.id);
+        let url = await client.photoURL(m.id);
+        if (url && !url.startsWith('blob:')) {
+          const blob = await client.photoBlob(m.id);
+          url = blob ? URL.createObjectURL(blob) : null;
+        }
         if (url) thumbs.push(el('img', { src: url, alt: o.title, class: 'thumb', loading: 'lazy' }));
       } catch { /* the photo is on its way */ }
     }

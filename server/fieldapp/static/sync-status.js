@@ -14,7 +14,7 @@ export function show(bar, { client }) {
 }
 
 function draw(bar, client, st) {
-  const online = st.online ?? navigator.onLine;
+  const online = st.online !== false && navigator.onLine;
   const waiting = [];
   if (st.pendingChanges) waiting.push(L.sync.pending(st.pendingChanges));
   if (st.pendingPhotos) waiting.push(L.sync.photos(st.pendingPhotos));
