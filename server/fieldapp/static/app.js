@@ -12,6 +12,8 @@ import * as safariFinish from './safari-finish.js';
 import * as clientGoals from './client-goals.js';
 import * as clientNetwork from './client-network.js';
 import * as feedback from './feedback.js';
+import { clientRoutes } from './my-routes.js';
+import * as deviceRevoked from './device-revoked.js';
 
 const SYNC_EVERY_MS = 30_000;
 
@@ -42,7 +44,7 @@ async function start() {
     login.show(main, { onLoggedIn: start });
     return;
   }
-  const client = await syncClient(loggedOut);
+  const client = await syncClient((exported) => deviceRevoked.offer(main, exported, loggedOut));
   ctx = { client, me, go: (hash) => { location.hash = hash; }, logout };
   syncStatus.show(document.getElementById('sync'), ctx);
   document.getElementById('logout').hidden = false;
@@ -61,8 +63,9 @@ async function syncNow() {
 
 async function render() {
   const hash = location.hash.replace(/^#\/?/, '');
-  const found = routes.find(([re]) => re.test(hash));
-  const [re, screen] = found || routes[0];
+  const table = ctx.me.role === 'client' ? clientRoutes : routes;
+  const found = table.find(([re]) => re.test(hash));
+  const [re, screen] = found || table[0];
   const params = (re.exec(hash) || []).slice(1);
   await screen.show(main, ctx, ...params);
   const h1 = main.querySelector('h1');

@@ -37,7 +37,7 @@ export async function syncClient(onRevoked) {
     store: new DexieStore(Dexie, 'samenspel'),
     appVersion: APP_VERSION,
     schemaVersion: SCHEMA_VERSION,
-    onRevoked: () => revoked(),
+    onRevoked: (exported) => revoked(exported),
   });
   await c.open();
   client = c;
