@@ -33,7 +33,6 @@ function form({ client, me }, safari, done) {
   const title = el('input', { name: 'title', autocomplete: 'off' });
   const note = el('textarea', { name: 'note', rows: 3 });
   const kind = choices(L.walk.kind, `kind-${safari.id}`, L.kinds, { checked: ['place'] });
-  kind.classList.add('kinds');
   const threshold = choices(L.walk.threshold, `threshold-${safari.id}`, { ...L.thresholds, '': L.walk.thresholdNone }, { checked: [''] });
   const error = el('p', { class: 'error', role: 'alert' });
   const f = el('form', { novalidate: true }, kind, field(L.walk.name, title), field(L.walk.note, note), threshold,
