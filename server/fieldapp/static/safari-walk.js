@@ -94,7 +94,7 @@ async function drawFound(list, client, safariID) {
           const blob = await client.photoBlob(m.id);
           url = blob ? URL.createObjectURL(blob) : null;
         }
-        if (url) thumbs.push(el('img', { src: url, alt: o.title, class: 'thumb', loading: 'lazy' }));
+        if (url) thumbs.push(el('img', { src: url, alt: o.title, class: 'thumb' }));
       } catch { /* the photo is on its way */ }
     }
     items.push(el('li', { class: 'found' },
