@@ -37,6 +37,7 @@ async function run() {
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const problems = [];
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) problems.push(`console: ${m.text()}`);
@@ -100,7 +101,10 @@ async function run() {
   check(found.length === cfg.safari.observations.length, `after an offline reload ${found.length} observations: ${found}`);
   check((await page.locator('.thumb').count()) === 2, 'after an offline reload the 2 photos are not shown');
 
-  await page.getByRole('link', { name: 'Klaar met lopen' }).click();
+  await page.screenshot({ path: `${cfg.artifacts}/app-walk-reloaded.png`, fullPage: true });
+  const finish = page.getByRole('link', { name: 'Klaar met lopen' });
+  await finish.scrollIntoViewIfNeeded();
+  await page.evaluate((h) => { location.hash = h; }, await finish.getAttribute('href'));
   await page.getByLabel('Wat heeft het team geleerd?').fill(cfg.safari.reflection);
   await shot(page, 'finish');
   await page.getByRole('button', { name: 'Wijksafari afronden' }).click();
@@ -110,9 +114,10 @@ async function run() {
   await page.locator('#sync .online').waitFor();
   await page.getByRole('button', { name: 'Nu synchroniseren' }).click().catch(() => {});
   await page.locator('#sync .waiting').filter({ hasText: 'Alles is verstuurd' }).waitFor({ timeout: 60_000 });
-  await page.locator('#sync .refused').waitFor({ state: 'detached', timeout: 1000 }).catch(() => {
-    throw new Error('the server refused changes: ' + problems.join('; '));
-  });
+  if (await page.locator('#sync .refused').count()) {
+    await shot(page, 'refused');
+    throw new Error('the server refused changes: ' + (await page.locator('#sync .refused').textContent()) + problems.join('; '));
+  }
 
   await page.evaluate((c) => { location.hash = `#/client/${c}`; }, cfg.client);
   await page.getByRole('heading', { name: /^Doelen van/ }).waitFor();

@@ -4,7 +4,7 @@
 // of it is kept on the phone and sent when there is a network.
 import { L } from './labels-nl.js';
 import { el, field, heading, choices, picked } from './dom.js';
-import { rows, one } from './data.js';
+import { rows, one, rememberPhoto, photoIDs } from './data.js';
 
 export async function show(main, ctx, safariID) {
   const { client } = ctx;
@@ -61,10 +61,12 @@ function form(ctx, safari, refresh) {
       safari: safari.id, kind: picked(f, 'kind')[0] || 'other', title: title.value.trim(), note: note.value.trim(),
       threshold: picked(f, 'threshold')[0] || '',
     };
-    if (location) data.location = location;
+    // As a JSON string: the push refuses an object for a geoPoint field
+    // (schema.CheckBody), which PocketBase itself parses from the string.
+    if (location) data.location = JSON.stringify(location);
     if (me.role === 'client') data.author_client = me.id; else data.author_user = me.id;
     const id = await client.create('observations', data);
-    for (const file of photos.files) await client.addPhoto(id, file, { contentType: file.type || 'image/jpeg' });
+    for (const file of photos.files) rememberPhoto(id, await client.addPhoto(id, file, { contentType: file.type || 'image/jpeg' }));
     saved.textContent = L.walk.saved(data.title);
     f.reset();
     location = null;
@@ -83,16 +85,16 @@ async function drawFound(list, client, safariID) {
   const media = await rows(client, 'media', (m) => found.some((o) => o.id === m.observation));
   const items = [];
   for (const o of found) {
-    const mine = media.filter((m) => m.observation === o.id);
+    const mine = photoIDs(media, o.id);
     const thumbs = [];
-    for (const m of mine) {
+    for (const m of mine.map((id) => ({ id }))) {
       try {
         let url = await client.photoURL(m.id);
         if (url && !url.startsWith('blob:')) {
           const blob = await client.photoBlob(m.id);
           url = blob ? URL.createObjectURL(blob) : null;
         }
-        if (url) thumbs.push(el('img', { src: url, alt: o.title, class: 'thumb', loading: 'lazy' }));
+        if (url) thumbs.push(el('img', { src: url, alt: o.title, class: 'thumb' }));
       } catch { /* the photo is on its way */ }
     }
     items.push(el('li', { class: 'found' },
