@@ -65,7 +65,7 @@ func TestFieldAppClient(t *testing.T) {
 		"url": srv.URL, "chromium": chromium, "password": demo.Password, "artifacts": artifacts,
 		"clientLogin": client.GetString("username"), "client": client.Id, "begeleider": beg.Email(),
 		"goal": goal.Id, "safari": safari.GetString(schema.FieldTitle), "coordToken": coordToken,
-		"clientTitle": clientTitle, "begTitle": begTitle, "longTitle": longTitle, "obsTitle": obsTitle, "unsent": unsent,
+		"clientTitle": clientTitle, "begTitle": begTitle, "begStep": "Samen de eerste keer naar de supermarkt lopen", "longTitle": longTitle, "obsTitle": obsTitle, "unsent": unsent,
 	}
 	var out struct {
 		Screens  []string            `json:"screens"`

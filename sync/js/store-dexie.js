@@ -13,19 +13,20 @@ export class DexieStore {
   constructor(Dexie, dbName = 'samenspel', options = undefined) {
     this.db = new Dexie(dbName, options);
     this.db.version(1).stores({ kv: '[t+k]' });
+    this.kv = this.db.kv;
   }
 
   async get(table, key) {
-    const row = await this.db.kv.get([table, key]);
+    const row = await this.kv.get([table, key]);
     return row?.v;
   }
 
   async put(table, key, value) {
-    await this.db.kv.put({ t: table, k: key, v: value });
+    await this.kv.put({ t: table, k: key, v: value });
   }
 
   async delete(table, key) {
-    await this.db.kv.delete([table, key]);
+    await this.kv.delete([table, key]);
   }
 
   async all(table, prefix = '') {
@@ -34,15 +35,23 @@ export class DexieStore {
   }
 
   async clear(table) {
-    if (table === undefined) await this.db.kv.clear();
+    if (table === undefined) await this.kv.clear();
     else await this.range(table, '').delete();
   }
 
   // transaction runs fn(store) in one IndexedDB transaction. fn must await
   // only this store's methods (IndexedDB commits a transaction that waits
-  // on anything else).
+  // on anything else). The store fn gets is bound to the transaction:
+  // between native async functions (the outbox's settle) Dexie can lose
+  // the ambient transaction, run the next operation in one of its own and
+  // let this one commit early (PrematureCommitError on a push of two edits).
   async transaction(fn) {
-    return this.db.transaction('rw', this.db.kv, () => fn(this));
+    return this.db.transaction('rw', this.db.kv, (tx) => {
+      const bound = Object.create(this);
+      bound.kv = tx.table('kv');
+      bound.transaction = (inner) => inner(bound);
+      return fn(bound);
+    });
   }
 
   close() {
@@ -50,6 +59,6 @@ export class DexieStore {
   }
 
   range(table, prefix) {
-    return this.db.kv.where('[t+k]').between([table, prefix], [table, prefix + HIGH], true, true);
+    return this.kv.where('[t+k]').between([table, prefix], [table, prefix + HIGH], true, true);
   }
 }

@@ -9,7 +9,7 @@
 //
 // Input (JSON on stdin): { url, chromium, password, artifacts, clientLogin,
 //   client, begeleider, goal, safari, coordToken, clientTitle, begTitle,
-//   longTitle, obsTitle, unsent }
+//   begStep, longTitle, obsTitle, unsent }
 // Output (JSON on stdout): { screens: [...], axe: {screen: [ids]}, deviceId }
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
@@ -85,10 +85,16 @@ async function run() {
   await page.locator('#sync .offline').waitFor();
   // The begeleider screens have no rewording form (yet): the begeleider's
   // edit goes through the app's own sync client, as a screen would.
-  await bg.page.evaluate(async ({ goal, title }) => {
+  // They also put the goal on hold and add a step of their own: those are
+  // not the cliënt's words, so they stand, and the cliënt sees them.
+  const paused = await bg.page.evaluate(async ({ goal, title, step }) => {
     const c = await (await import('/app/session.js')).syncClient();
+    const status = (await c.get('goals', goal)).status === 'paused' ? 'active' : 'paused';
     await c.update('goals', goal, { title });
-  }, { goal: cfg.goal, title: cfg.begTitle });
+    await c.update('goals', goal, { status });
+    await c.create('goal_steps', { goal, description: step, carried_by: 'begeleider', status: 'planned' });
+    return status;
+  }, { goal: cfg.goal, title: cfg.begTitle, step: cfg.begStep });
   const card = goalCard(page);
   await card.locator('summary', { hasText: 'Woorden aanpassen' }).click();
   await card.getByLabel('Mijn doel, in mijn eigen woorden').fill(cfg.clientTitle);
@@ -124,7 +130,14 @@ async function run() {
   await page.getByRole('heading', { name: 'Wat is er veranderd?', level: 1 }).waitFor();
   await page.getByText(`Jouw woorden zijn bewaard: “${cfg.clientTitle}”.`).waitFor();
   await page.getByText(`Je begeleider schreef: “${cfg.begTitle}”.`).waitFor();
+  const changed = page.locator('section[aria-labelledby=changed]');
+  await changed.getByText('Iemand anders (bijvoorbeeld je begeleider) veranderde hoe het ervoor staat').waitFor();
+  await changed.getByText(`Nu: “${paused === 'paused' ? 'Even niet' : 'Mee bezig'}”`).waitFor();
+  await changed.getByText(`Iemand anders (bijvoorbeeld je begeleider) voegde toe: stap “${cfg.begStep}”`).waitFor();
   await shot(page, 'client-my-changes');
+  await changed.getByRole('button', { name: 'Ik heb het gezien' }).click();
+  await page.getByText('Er is niets veranderd sinds je hier de vorige keer keek.').waitFor();
+  await goalCardOnGoals(page);
 
   // My network, and an observation on the wijksafari I joined.
   await page.getByRole('link', { name: 'Mijn netwerk' }).click();
@@ -211,6 +224,14 @@ async function run() {
   check(problems.length === 0, problems.join('\n'));
 }
 
+// goalCardOnGoals checks my goals shows the begeleider's step under
+// "Hierbij helpt mijn begeleider", then comes back to what changed.
+async function goalCardOnGoals(page) {
+  await page.getByRole('link', { name: 'Mijn doelen' }).click();
+  const group = goalCard(page).locator('section.steps', { has: page.getByRole('heading', { name: 'Hierbij helpt mijn begeleider' }) });
+  await group.getByText(cfg.begStep).waitFor();
+}
+
 function goalCard(page) {
   return page.locator('article.goal').filter({ has: page.locator(`h2#goal-${cfg.goal}`) });
 }
@@ -222,7 +243,13 @@ async function openClientGoals(page) {
 
 // syncAndWait runs one whole sync with the app's own sync client.
 async function syncAndWait(page) {
-  const st = await page.evaluate(async () => (await (await import('/app/session.js')).syncClient()).sync());
+  const st = await page.evaluate(async () => {
+    try {
+      return await (await (await import('/app/session.js')).syncClient()).sync();
+    } catch (e) {
+      return { lastError: { code: 'thrown', message: `${e.name}: ${e.message} ${e.inner?.message || ''}` } };
+    }
+  });
   check(!st.lastError || st.lastError.code === 'network', `sync: ${JSON.stringify(st.lastError)}`);
   return st;
 }

@@ -18,7 +18,7 @@ export async function show(main, ctx) {
   const contacts = await rows(client, 'network_contacts', (c) => c.client === me.id && !c.formal);
   const changed = (await changes(client, me)).length;
   const rerender = () => show(main, ctx);
-  const saved = async (collection, id) => { await noteOwn(client, me, collection, id); await rerender(); };
+  const saved = async (collection, id, fields) => { await noteOwn(client, me, collection, id, fields); await rerender(); };
   heading(main, L.my.goalsTitle);
   main.append(nav('goals', changed), el('p', {}, L.my.goalsIntro));
   if (!goals.length) main.append(el('p', {}, L.my.noGoals));
@@ -44,7 +44,7 @@ function agreement(client, g, saved) {
   return el('div', { class: 'agree' }, el('p', {}, L.my.notAgreed),
     el('button', { type: 'button', class: 'agree-button', onclick: async () => {
       await client.update('goals', g.id, { agreed_at: storedNow() });
-      await saved('goals', g.id);
+      await saved('goals', g.id, []);
     } }, L.my.agree));
 }
 
@@ -71,7 +71,7 @@ function goalForm(client, me, g, saved) {
       if (t !== g.title) data.title = t;
       if (why.value.trim() !== (g.why || '')) data.why = why.value.trim();
       if (Object.keys(data).length) await client.update('goals', g.id, data);
-      await saved('goals', g.id);
+      await saved('goals', g.id, Object.keys(data));
     } else {
       const id = await client.create('goals', { client: me.id, title: t, why: why.value.trim(), status: 'idea', agreed_at: storedNow() });
       await saved('goals', id);
@@ -114,7 +114,7 @@ function stepForm(client, goal, s, contacts, saved) {
       data.status = picked(f, `status-${key}`)[0] || s.status || 'planned';
       const changedOnly = Object.fromEntries(Object.entries(data).filter(([k, v]) => String(v ?? '') !== String(s[k] ?? '')));
       if (Object.keys(changedOnly).length) await client.update('goal_steps', s.id, changedOnly);
-      await saved('goal_steps', s.id);
+      await saved('goal_steps', s.id, Object.keys(changedOnly));
     } else {
       const id = await client.create('goal_steps', { goal: goal.id, ...data, status: 'planned' });
       await saved('goal_steps', id);

@@ -12,7 +12,7 @@ export async function show(main, ctx) {
   const { client, me } = ctx;
   const contacts = (await rows(client, 'network_contacts', (c) => c.client === me.id)).sort(byTitle);
   const changed = (await changes(client, me)).length;
-  const saved = async (id) => { await noteOwn(client, me, 'network_contacts', id); await show(main, ctx); };
+  const saved = async (id, fields) => { await noteOwn(client, me, 'network_contacts', id, fields); await show(main, ctx); };
   heading(main, L.my.networkTitle);
   main.append(nav('network', changed), el('p', {}, L.my.networkIntro));
   const informal = contacts.filter((c) => !c.formal);
@@ -78,7 +78,7 @@ function contactForm(client, me, c, saved) {
     if (c) {
       const diff = Object.fromEntries(Object.entries(data).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(c[k] ?? (Array.isArray(v) ? [] : typeof v === 'boolean' ? false : ''))));
       if (Object.keys(diff).length) await client.update('network_contacts', c.id, diff);
-      await saved(c.id);
+      await saved(c.id, Object.keys(diff));
     } else {
       await saved(await client.create('network_contacts', { client: me.id, ...data }));
     }

@@ -34,12 +34,18 @@ export async function markSeen(client, me) {
   await client.store.put(TABLE, me.id, await current(client));
 }
 
-// noteOwn marks a record the cliënt just wrote as seen.
-export async function noteOwn(client, me, collection, id) {
+// noteOwn marks what the cliënt just wrote as seen: the fields they
+// changed (fields), or the whole record they made (no fields). Other
+// fields keep what was seen, so someone else's change still shows.
+export async function noteOwn(client, me, collection, id, fields) {
   const snap = await load(client, me);
   if (!snap) return;
   const rec = await client.get(collection, id);
-  if (rec) snap[`${collection}/${id}`] = pick(collection, rec);
+  const key = `${collection}/${id}`;
+  if (!rec) return;
+  const now = pick(collection, rec);
+  if (!fields || !snap[key]) snap[key] = now;
+  else for (const f of fields) if (f in now) snap[key][f] = now[f];
   await client.store.put(TABLE, me.id, snap);
 }
 
