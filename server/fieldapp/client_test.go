@@ -99,12 +99,12 @@ func TestFieldAppClient(t *testing.T) {
 		_ = json.Unmarshal([]byte(c.GetString("kept_value")), &keptValue)
 		t.Logf("sync_conflicts: kept %q by %s, lost %q by %s, reason %s", keptValue, c.GetString("kept_by"), lost, c.GetString("lost_by"), c.GetString("reason"))
 		if lost == begTitle && keptValue == clientTitle && c.GetString("kept_by") == "clients:"+client.Id &&
-			c.GetString("lost_by") == "users:"+beg.Id && c.GetString("reason") == "same_field" {
+			c.GetString("lost_by") == "users:"+beg.Id && c.GetString("reason") == "same_field" && c.GetBool("resolved") {
 			kept = true
 		}
 	}
 	if !kept {
-		t.Errorf("no sync_conflicts row keeps the begeleider's %q against the cliënt's %q (%d rows about the title)", begTitle, clientTitle, len(conflicts))
+		t.Errorf("no sync_conflicts row keeps the begeleider's %q against the cliënt's %q, read by the cliënt (%d rows about the title)", begTitle, clientTitle, len(conflicts))
 	}
 	obs, err := app.FindAllRecords(schema.Observations, dbx.HashExp{"title": obsTitle})
 	if err != nil || len(obs) != 1 {

@@ -135,6 +135,9 @@ async function run() {
   await changed.getByText(`Nu: “${paused === 'paused' ? 'Even niet' : 'Mee bezig'}”`).waitFor();
   await changed.getByText(`Iemand anders (bijvoorbeeld je begeleider) voegde toe: stap “${cfg.begStep}”`).waitFor();
   await shot(page, 'client-my-changes');
+  await page.locator('.kept').getByRole('button', { name: 'Gelezen' }).click();
+  await page.locator('.kept').waitFor({ state: 'detached' });
+  check(!(await page.locator('#sync .notice').count()), 'the status bar still tells of the conflict the cliënt has read');
   await changed.getByRole('button', { name: 'Ik heb het gezien' }).click();
   await page.getByText('Er is niets veranderd sinds je hier de vorige keer keek.').waitFor();
   await goalCardOnGoals(page);

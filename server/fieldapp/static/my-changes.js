@@ -26,6 +26,9 @@ export async function show(main, ctx) {
         el('p', {}, mine), el('p', {}, theirs), el('p', { class: 'hint' }, L.my.talkAbout),
         el('button', { type: 'button', class: 'quiet', onclick: async () => {
           await client.update('sync_conflicts', c.id, { resolved: true });
+          for (const local of client.status().conflicts || []) {
+            if (local.collection === c.collection && local.id === c.record) await client.dismissConflict(local.mutation_id);
+          }
           await rerender();
         } }, L.my.seenConflict)));
     }

@@ -34,8 +34,8 @@ function contactItem(client, me, c, saved) {
     el('strong', {}, c.name),
     el('span', { class: 'meta' }, [L.relations[c.relation], c.status && c.status !== 'active' ? L.contactStatus[c.status] : ''].filter(Boolean).join(' · ')),
     support.length ? el('span', {}, L.client.helpsWith(support.join(', '))) : null,
-    c.involve_consent && c.phone ? el('a', { href: `tel:${c.phone}` }, c.phone) : null,
-    c.involve_consent && c.email ? el('a', { href: `mailto:${c.email}` }, c.email) : null,
+    c.involve_consent && c.phone ? el('p', {}, el('a', { href: `tel:${c.phone}` }, c.phone)) : null,
+    c.involve_consent && c.email ? el('p', {}, el('a', { href: `mailto:${c.email}` }, c.email)) : null,
     c.note ? el('p', {}, c.note) : null,
     contactForm(client, me, c, saved));
 }
