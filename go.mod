@@ -3,6 +3,7 @@ module github.com/samenspel/samenspel
 go 1.26.8
 
 require (
+	github.com/evanw/esbuild v0.28.0
 	github.com/ganigeorgiev/fexpr v0.6.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/klauspost/compress v1.19.2

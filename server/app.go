@@ -17,10 +17,12 @@ import (
 	"github.com/samenspel/samenspel/internal/sqlitecache"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
 	"github.com/samenspel/samenspel/server/demo"
+	"github.com/samenspel/samenspel/server/fieldapp"
 	"github.com/samenspel/samenspel/server/invite"
 	"github.com/samenspel/samenspel/server/review"
 	"github.com/samenspel/samenspel/server/web"
 	fieldsync "github.com/samenspel/samenspel/sync"
+	syncjs "github.com/samenspel/samenspel/sync/js"
 )
 
 // New builds the PocketBase app with everything of ours registered.
@@ -77,6 +79,9 @@ func Register(app core.App, cfg *Config) error {
 	}
 	if err := web.Register(app, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register review page: %w", err)
+	}
+	if err := fieldapp.Register(app, syncjs.Files, cfg.Storage.PhotoOrigins()...); err != nil {
+		return fmt.Errorf("register field app: %w", err)
 	}
 	limit := newSyncLimits(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	var stopSeen atomic.Pointer[func() error] // ends the writer of the devices' last-sync stamps (sync/devices_seen.go)

@@ -1,0 +1,270 @@
+package fieldapp_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/samenspel/samenspel/internal/servertest"
+	"github.com/samenspel/samenspel/internal/servertest/apt"
+	"github.com/samenspel/samenspel/schema"
+	"github.com/samenspel/samenspel/server/demo"
+	"github.com/samenspel/samenspel/server/fieldapp"
+)
+
+// TestFieldAppOfflineWalk drives the app in headless Chromium
+// (e2e/app.mjs): a demo begeleider logs in, the network goes, they plan
+// and walk a wijksafari with 5 observations and 2 photos (one carrying GPS
+// EXIF and Orientation 6), reload the page offline, finish the walk, and
+// sync when the network is back. Then the server holds each record once,
+// and the photos are stored without GPS and upright.
+func TestFieldAppOfflineWalk(t *testing.T) {
+	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
+	node := servertest.NodeModules(t, "e2e", "playwright-core")
+
+	app := servertest.NewApp(t, nil)
+	sum, err := demo.Fill(app, io.Discard, 7)
+	if err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	beg, team := mustBegeleider(t, app, sum)
+	client := mustRecord(t, app, schema.Clients, "team = {:team}", dbx.Params{"team": team.Id})
+	srv := servertest.Serve(t, app)
+
+	artifacts := filepath.Join(repoRoot(t), "test-artifacts")
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	type obs struct {
+		Title, Kind, Threshold, Note, Photo string
+		Here                                bool
+	}
+	walk := []obs{
+		{"Koffieochtend in de bieb", "meeting_place", "low", "Elke woensdag, gratis.", "bieb.jpg", true},
+		{"Trap bij het buurthuis", "barrier", "high", "Geen lift.", "", false},
+		{"Moestuin zoekt handen", "opportunity", "low", "Vraag naar Henk.", "tuin.jpg", false},
+		{"Gastvrouw van de huiskamer", "key_person", "low", "Kent iedereen.", "", false},
+		{"Bankje aan het water", "place", "medium", "Rustig.", "", false},
+	}
+	title := "Rondje " + team.GetString("area") + " offline"
+	in := map[string]any{
+		"url": srv.URL, "chromium": chromium, "email": beg.Email(), "password": demo.Password,
+		"team": team.Id, "client": client.Id, "artifacts": artifacts,
+		"safari": map[string]any{"title": title, "observations": jsonObs(walk, func(o obs) map[string]any {
+			return map[string]any{"title": o.Title, "kind": o.Kind, "threshold": o.Threshold, "note": o.Note, "photo": o.Photo, "here": o.Here}
+		}), "reflection": "Binnenlopen bleek de grootste drempel."},
+		"photos": map[string]string{
+			"bieb.jpg": base64.StdEncoding.EncodeToString(gpsJPEG(t)),
+			"tuin.jpg": base64.StdEncoding.EncodeToString(plainJPEG(t)),
+		},
+	}
+	var out struct {
+		Screens []string            `json:"screens"`
+		Axe     map[string][]string `json:"axe"`
+	}
+	mustRunScript(t, node, in, &out)
+	t.Logf("screens checked: %v", out.Screens)
+	for screen, v := range out.Axe {
+		t.Errorf("axe-core, serious or critical on %s: %v", screen, v)
+	}
+
+	safaris, err := app.FindAllRecords(schema.Safaris, dbx.HashExp{"title": title})
+	if err != nil || len(safaris) != 1 {
+		t.Fatalf("safaris titled %q: %d (%v), want exactly 1", title, len(safaris), err)
+	}
+	s := safaris[0]
+	if s.GetString("status") != "done" || s.GetString("reflection") == "" || len(s.GetStringSlice("clients")) != 1 {
+		t.Errorf("safari: status %q, reflection %q, clients %v", s.GetString("status"), s.GetString("reflection"), s.GetStringSlice("clients"))
+	}
+	if got := len(s.GetStringSlice("begeleiders")); got != 1 {
+		t.Errorf("safari begeleiders=%d, want 1", got)
+	}
+	found, err := app.FindAllRecords(schema.Observations, dbx.HashExp{"safari": s.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(found), len(walk); got != want {
+		t.Fatalf("observations=%d, want %d", got, want)
+	}
+	byTitle := map[string]*core.Record{}
+	for _, o := range found {
+		if byTitle[o.GetString("title")] != nil {
+			t.Errorf("observation %q stored twice", o.GetString("title"))
+		}
+		byTitle[o.GetString("title")] = o
+		if o.GetString(schema.FieldAuthorUser) != beg.Id {
+			t.Errorf("observation %q author_user %q, want %s", o.GetString("title"), o.GetString(schema.FieldAuthorUser), beg.Id)
+		}
+	}
+	for _, w := range walk {
+		o := byTitle[w.Title]
+		if o == nil {
+			t.Fatalf("observation %q missing", w.Title)
+		}
+		if o.GetString("kind") != w.Kind || o.GetString("threshold") != w.Threshold {
+			t.Errorf("%q: kind %q threshold %q", w.Title, o.GetString("kind"), o.GetString("threshold"))
+		}
+		if hasPlace := o.GetString("location") != "" && o.GetString("location") != `{"lon":0,"lat":0}`; hasPlace != w.Here {
+			t.Errorf("%q: location %s, tapped hier: %v", w.Title, o.GetString("location"), w.Here)
+		}
+	}
+	phone := newDevice(t, srv.URL, beg)
+	for _, w := range walk {
+		media, err := app.FindAllRecords(schema.Media, dbx.HashExp{"observation": byTitle[w.Title].Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if w.Photo != "" {
+			want = 1
+		}
+		if len(media) != want {
+			t.Fatalf("%q: %d photos, want %d", w.Title, len(media), want)
+		}
+		for _, m := range media {
+			if m.GetString("status") != "stored" {
+				t.Errorf("%q: photo status %q", w.Title, m.GetString("status"))
+			}
+			b := phone.content(t, m.Id)
+			assertClean(t, b)
+			if w.Photo == "bieb.jpg" {
+				assertUpright(t, b)
+			}
+		}
+	}
+	for _, name := range out.Screens {
+		if fi, err := os.Stat(filepath.Join(artifacts, "app-"+name+".png")); err != nil || fi.Size() == 0 {
+			t.Errorf("screenshot app-%s.png missing: %v", name, err)
+		}
+	}
+}
+
+// TestFieldAppHeaders checks what the server sends: a strict CSP, the
+// library under sync/ (its scripts only) and a worker that precaches all.
+func TestFieldAppHeaders(t *testing.T) {
+	t.Parallel()
+	app := servertest.NewApp(t, nil)
+	srv := servertest.Serve(t, app)
+	for _, c := range []struct {
+		path, wantType string
+		wantStatus     int
+	}{
+		{"/app/", "text/html", 200},
+		{"/app/app.js", "text/javascript", 200},
+		{"/app/sw.js", "text/javascript", 200},
+		{"/app/vendor/dexie.js", "text/javascript", 200},
+		{"/app/sync/index.js", "text/javascript", 200},
+		{"/app/sync/embed.go", "", 404},
+		{"/app/sync/client.test.mjs", "", 404},
+	} {
+		res, err := http.Get(srv.URL + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != c.wantStatus {
+			t.Errorf("GET %s: status %d, want %d", c.path, res.StatusCode, c.wantStatus)
+			continue
+		}
+		if c.wantStatus != 200 {
+			continue
+		}
+		if got := res.Header.Get("Content-Type"); !strings.HasPrefix(got, c.wantType) {
+			t.Errorf("GET %s: Content-Type %q, want %s", c.path, got, c.wantType)
+		}
+		if got := res.Header.Get("Content-Security-Policy"); got != fieldapp.CSP {
+			t.Errorf("GET %s: CSP %q, want %q", c.path, got, fieldapp.CSP)
+		}
+		if c.wantType == "text/html" && (bytes.Contains(body, []byte("<script>")) || bytes.Contains(body, []byte(" style="))) {
+			t.Errorf("GET %s: inline script or style attribute, which the CSP refuses", c.path)
+		}
+		if c.path == "/app/sw.js" {
+			for _, want := range []string{`"url":"index.html"`, `"url":"vendor/dexie.js"`, `"url":"sync/index.js"`, `"url":"labels-nl.js"`} {
+				if !bytes.Contains(body, []byte(want)) {
+					t.Errorf("sw.js precaches no %s", want)
+				}
+			}
+		}
+	}
+}
+
+func jsonObs[T any](xs []T, f func(T) map[string]any) []map[string]any {
+	out := make([]map[string]any, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// mustBegeleider is a demo begeleider and their first team.
+func mustBegeleider(tb testing.TB, app core.App, sum *demo.Summary) (*core.Record, *core.Record) {
+	tb.Helper()
+	for _, l := range sum.Logins {
+		if l.Role == schema.RoleBegeleider {
+			r, err := app.FindAuthRecordByEmail(schema.Users, l.Login)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			team := mustRecord(tb, app, schema.Teams, "id = {:id}", dbx.Params{"id": r.GetStringSlice("teams")[0]})
+			return r, team
+		}
+	}
+	tb.Fatal("demo has no begeleider")
+	return nil, nil
+}
+
+func mustRecord(tb testing.TB, app core.App, collection, filter string, params dbx.Params) *core.Record {
+	tb.Helper()
+	r, err := app.FindFirstRecordByFilter(collection, filter, params)
+	if err != nil {
+		tb.Fatalf("%s where %s %v: %v", collection, filter, params, err)
+	}
+	return r
+}
+
+func mustRunScript(tb testing.TB, node string, in, out any) {
+	tb.Helper()
+	b, _ := json.Marshal(in)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "app.mjs")
+	cmd.Dir = "e2e"
+	cmd.Stdin = bytes.NewReader(b)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		tb.Fatalf("node e2e/app.mjs: %v\n%s", err, stderr.String())
+	}
+	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+		tb.Fatalf("app.mjs output: %v\n%s", err, stdout.String())
+	}
+}
+
+func repoRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			tb.Fatalf("no go.mod above %s", dir)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+// Reading the phone's copy of the data through the sync client. Screens
+// filter in JavaScript: a team's records are few, and this keeps them
+// independent of the library's filter syntax.
+
+export async function rows(client, collection, pred) {
+  const all = (await client.list(collection)) || [];
+  return pred ? all.filter(pred) : all;
+}
+
+export async function one(client, collection, id) {
+  try {
+    return (await client.get(collection, id)) || null;
+  } catch {
+    return null;
+  }
+}
+
+export function byTitle(a, b) {
+  return String(a.title || a.name || '').localeCompare(String(b.title || b.name || ''), 'nl');
+}
+
+export function newestFirst(a, b) {
+  return String(b.date || b.created || '').localeCompare(String(a.date || a.created || ''));
+}
+
+// The library lists a photo under media only once it is stored; until
+// then the app remembers which observation a queued photo belongs to.
+const TAKEN = 'samenspel.photos';
+
+export function rememberPhoto(observationID, mediaID) {
+  const taken = JSON.parse(localStorage.getItem(TAKEN) || '{}');
+  (taken[observationID] ||= []).push(mediaID);
+  localStorage.setItem(TAKEN, JSON.stringify(taken));
+}
+
+// photoIDs are the media ids of an observation's photos, stored or queued.
+export function photoIDs(media, observationID) {
+  const taken = JSON.parse(localStorage.getItem(TAKEN) || '{}')[observationID] || [];
+  return [...new Set([...media.filter((m) => m.observation === observationID).map((m) => m.id), ...taken])];
+}
