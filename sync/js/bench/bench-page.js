@@ -1,9 +1,9 @@
 // bench-page.js: what the browser benchmark (bench_test.go, through
 // driver.mjs) runs inside the page: SyncClient over DexieStore over
-// IndexedDB, as the field app uses it. Besides the total, it splits the
-// time of a sync into waiting for the server (fetch until the answer's
-// headers: the server's work and the wire), store writes (batch and put),
-// and the rest (reading and parsing the body, building the writes).
+// IndexedDB, as the field app uses it. Besides the total, it sums the time
+// spent waiting for the server (fetch until the answer's headers: the
+// server's work and the wire) and in store writes (batch and put); the two
+// overlap, since the client asks for the next page while it writes one.
 import { SyncClient, DexieStore } from '/_bench/sync/index.js';
 import Dexie from '/_bench/vendor/dexie.mjs';
 
@@ -38,13 +38,13 @@ function since(t0) {
 window.bench = {
   // prepare makes a fresh IndexedDB database and registers a new device
   // in it (not timed); the previous database is deleted.
-  async prepare({ token, db }) {
+  async prepare({ token, db, dexieOptions }) {
     if (store) {
       store.close();
       await Dexie.delete(dbName);
     }
     dbName = db;
-    store = timeStore(new DexieStore(Dexie, db));
+    store = timeStore(new DexieStore(Dexie, db, dexieOptions));
     client = new SyncClient({ store, fetch: timedFetch, appVersion: 'bench', platform: 'bench' });
     await client.open();
     await client.register(token);
