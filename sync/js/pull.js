@@ -2,28 +2,38 @@
 // cursor are stored in one batch, so a cursor is never ahead of the
 // records it stands for. reset drops the synced records (never the
 // outbox); cursor_expired starts over without a cursor.
+//
+// The next page is asked for while the current one is written (its cursor
+// is known once it is read): the server's work and the wire overlap the
+// store's, and the next page is applied only after the current one is
+// stored, so the order of writes is as without the overlap.
 
 import { isCode } from './errors.js';
 import { recordKey } from './view.js';
 
 export async function pull(client, signal) {
+  let next = fetchPage(client, client.install.cursor, signal);
   for (;;) {
-    const q = new URLSearchParams();
-    if (client.install.cursor) q.set('cursor', client.install.cursor);
-    if (client.pullLimit) q.set('limit', String(client.pullLimit));
-    const qs = q.toString();
-    const path = '/api/sync/v1/pull' + (qs ? '?' + qs : '');
-    let page;
-    try {
-      page = await client.call('GET', path, undefined, signal);
-    } catch (err) {
-      if (!isCode(err, 'cursor_expired') || !client.install.cursor) throw err;
+    const { page, err, cursor } = await next;
+    if (err) {
+      if (!isCode(err, 'cursor_expired') || !cursor) throw err;
       await client.exclusive(() => client.saveInstall({ ...client.install, cursor: '' }));
+      next = fetchPage(client, '', signal);
       continue;
     }
+    next = page.has_more ? fetchPage(client, page.cursor, signal) : null;
     await client.exclusive(() => applyPage(client, page));
-    if (!page.has_more) return;
+    if (!next) return;
   }
+}
+
+// fetchPage asks for the page after cursor; it resolves to {page} or
+// {err}, never rejects (a page asked for ahead may never be read).
+function fetchPage(client, cursor, signal) {
+  let qs = cursor ? 'cursor=' + encodeURIComponent(cursor) : '';
+  if (client.pullLimit) qs += (qs ? '&' : '') + 'limit=' + client.pullLimit;
+  const path = '/api/sync/v1/pull' + (qs ? '?' + qs : '');
+  return client.call('GET', path, undefined, signal).then((page) => ({ page, cursor }), (err) => ({ err, cursor }));
 }
 
 function applyPage(client, page) {
