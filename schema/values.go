@@ -60,6 +60,8 @@ func checkValue(f core.Field, v any) string {
 		return badStrings(v)
 	case *core.FileField, *core.PasswordField:
 		return "" // PocketBase's own handling: files are multipart, passwords are refused elsewhere
+	case *core.GeoPointField:
+		return checkGeoPoint(v)
 	case *core.RelationField:
 		if f.IsMultiple() {
 			return checkList(v)
@@ -80,6 +82,38 @@ func checkScalar(v any) string {
 		return badText(v)
 	case []any, []string, map[string]any:
 		return "One value is expected here, not a list or an object."
+	}
+	return ""
+}
+
+// checkGeoPoint accepts what PocketBase reads as a point without dropping
+// anything: an object {"lon": number, "lat": number} (either may be left
+// out), the same object as a JSON string, or "" (no point). Other keys,
+// quoted numbers and lists are refused; the range of lon and lat is
+// PocketBase's own validation.
+func checkGeoPoint(v any) string {
+	const msg = `A point is expected here: {"lon": number, "lat": number}.`
+	if s, ok := v.(string); ok {
+		if s == "" {
+			return ""
+		}
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			return msg
+		}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return msg
+	}
+	for k, x := range m {
+		if k != "lon" && k != "lat" {
+			return msg
+		}
+		switch x.(type) {
+		case float64, json.Number, int, int64:
+		default:
+			return msg
+		}
 	}
 	return ""
 }

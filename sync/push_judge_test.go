@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -223,12 +224,19 @@ func TestPushValuesThatDoNotFit(t *testing.T) {
 		{"goals", "why", "regel\x07bel"},
 		{"safaris", "questions", deep},
 		{"safaris", "questions", []any{"Wat zie je?\u2066"}},
+		{"observations", "location", map[string]any{"lon": "5.1", "lat": 52.1}},
+		{"observations", "location", map[string]any{"lon": 5.1, "lat": 52.1, "alt": 3}},
+		{"observations", "location", []any{5.1, 52.1}},
+		{"observations", "location", `{"lon": 5.1, "lat": 52.1, "naam": "huis"}`},
 	}
 	tok := servertest.Token(t, s.w.BegA)
 	for i, b := range bad {
 		id, data := s.w.GoalA.Id, map[string]any{b.field: b.value}
-		if b.collection == "safaris" {
+		switch b.collection {
+		case "safaris":
 			id = s.w.SafariA.Id
+		case "observations":
+			id = s.w.ObsA.Id
 		}
 		res := s.push(auth, mutation("f"+string(rune('a'+i)), b.collection, id, "update", data))
 		wantResults(t, res, "rejected/invalid_request")
@@ -246,6 +254,31 @@ func TestPushValuesThatDoNotFit(t *testing.T) {
 	g.Set("title", "Via Go\u202e")
 	if err := s.app.Save(g); err == nil || !strings.Contains(err.Error(), "title") {
 		t.Fatalf("Go save with U+202E: %v", err)
+	}
+}
+
+// TestPushGeoPoint: a place is sent as PocketBase's REST API takes it, an
+// object or the same object as a JSON string, and stored as sent.
+func TestPushGeoPoint(t *testing.T) {
+	t.Parallel()
+	s := newSyncServer(t, nil)
+	auth := s.register(s.w.BegA, "geo-phone")
+	res := s.push(auth,
+		mutation("g1", "observations", "geoobs00000001a", "create", map[string]any{
+			"safari": s.w.SafariA.Id, "author_user": s.w.BegA.Id, "kind": "other", "title": "Bankje", "location": map[string]any{"lon": 5.1214, "lat": 52.0907}}),
+		mutation("g2", "observations", "geoobs00000002a", "create", map[string]any{
+			"safari": s.w.SafariA.Id, "author_user": s.w.BegA.Id, "kind": "other", "title": "Buurthuis", "location": `{"lon": 4.9, "lat": 52.37}`}),
+		mutation("g3", "observations", "geoobs00000003a", "create", map[string]any{
+			"safari": s.w.SafariA.Id, "author_user": s.w.BegA.Id, "kind": "other", "title": "Te ver", "location": map[string]any{"lon": 500, "lat": 52.37}}))
+	wantResults(t, res, "applied", "applied", "rejected/invalid_request")
+	for id, want := range map[string]string{"geoobs00000001a": `{"lon":5.1214,"lat":52.0907}`, "geoobs00000002a": `{"lon":4.9,"lat":52.37}`} {
+		r, err := s.app.FindRecordById(schema.Observations, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(r.Get("location")); string(got) != want {
+			t.Fatalf("%s: location %s, want %s", id, got, want)
+		}
 	}
 }
 
