@@ -26,6 +26,7 @@ export const L = {
     wrong: 'Dit e-mailadres of wachtwoord klopt niet.',
     offline: 'Je hebt nu geen internet. Inloggen lukt alleen met internet.',
     failed: 'Inloggen lukte niet. Probeer het zo nog eens.',
+    tooMany: 'Er is te vaak geprobeerd in te loggen. Wacht een minuut en probeer het dan opnieuw.',
   },
 
   // A teamadviseur or coördinator who logs in to the app.

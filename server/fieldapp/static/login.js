@@ -55,6 +55,7 @@ async function logIn(collection, identity, password) {
     throw new Error(L.login.offline);
   }
   if (res.status === 400 || res.status === 401 || res.status === 403) throw new Error(L.login.wrong);
+  if (res.status === 429) throw new Error(L.login.tooMany);
   if (!res.ok) throw new Error(L.login.failed);
   const { token, record } = await res.json();
   const who = {
