@@ -27,9 +27,12 @@ import (
 // TestFieldAppOfflineWalk drives the app in headless Chromium
 // (e2e/app.mjs): a demo begeleider logs in, the network goes, they plan
 // and walk a wijksafari with 5 observations and 2 photos (one carrying GPS
-// EXIF and Orientation 6), reload the page offline, finish the walk, and
-// sync when the network is back. Then the server holds each record once,
-// and the photos are stored without GPS and upright.
+// EXIF and Orientation 6), reload the page offline (the status bar is
+// right from its first paint), finish the walk, and come back online. The
+// tab is closed in the middle of the push (the server applied it, the
+// answer never arrived), reopened and closed again while the first photo's
+// bytes are on their way, and opened a third time. Then the server holds
+// each record once, and the photos are stored without GPS and upright.
 func TestFieldAppOfflineWalk(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
@@ -61,7 +64,7 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 	title := "Rondje " + team.GetString("area") + " offline"
 	in := map[string]any{
 		"url": srv.URL, "chromium": chromium, "email": beg.Email(), "password": demo.Password,
-		"team": team.Id, "client": client.Id, "artifacts": artifacts,
+		"team": team.Id, "client": client.Id, "artifacts": artifacts, "docShots": docShots(t),
 		"safari": map[string]any{"title": title, "observations": jsonObs(walk, func(o obs) map[string]any {
 			return map[string]any{"title": o.Title, "kind": o.Kind, "threshold": o.Threshold, "note": o.Note, "photo": o.Photo, "here": o.Here}
 		}), "reflection": "Binnenlopen bleek de grootste drempel."},
@@ -71,11 +74,16 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 		},
 	}
 	var out struct {
-		Screens []string            `json:"screens"`
-		Axe     map[string][]string `json:"axe"`
+		Screens     []string            `json:"screens"`
+		Axe         map[string][]string `json:"axe"`
+		Interrupted struct{ Push, Photo int }
 	}
 	mustRunScript(t, node, in, &out)
 	t.Logf("screens checked: %v", out.Screens)
+	t.Logf("interrupted: a push of which the server applied %d mutations, %d photo upload", out.Interrupted.Push, out.Interrupted.Photo)
+	if out.Interrupted.Push == 0 || out.Interrupted.Photo == 0 {
+		t.Errorf("the tab was not closed in the middle of the push and of a photo upload: %+v", out.Interrupted)
+	}
 	for screen, v := range out.Axe {
 		t.Errorf("axe-core, serious or critical on %s: %v", screen, v)
 	}
@@ -251,6 +259,24 @@ func mustRunScript(tb testing.TB, node string, in, out any) {
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
 		tb.Fatalf("app.mjs output: %v\n%s", err, stdout.String())
 	}
+}
+
+// docShots is where the browser tests also write each screen for
+// docs/screenshots (360 px, JPEG): SAMENSPEL_SCREENSHOTS, or "" (none).
+func docShots(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("SAMENSPEL_SCREENSHOTS")
+	if dir == "" {
+		return ""
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
 
 func repoRoot(tb testing.TB) string {

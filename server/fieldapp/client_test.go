@@ -62,7 +62,7 @@ func TestFieldAppClient(t *testing.T) {
 	obsTitle := "Bankje bij de bakker"
 	unsent := "Buurvrouw Els"
 	in := map[string]any{
-		"url": srv.URL, "chromium": chromium, "password": demo.Password, "artifacts": artifacts,
+		"url": srv.URL, "chromium": chromium, "password": demo.Password, "artifacts": artifacts, "docShots": docShots(t),
 		"clientLogin": client.GetString("username"), "client": client.Id, "begeleider": beg.Email(),
 		"goal": goal.Id, "safari": safari.GetString(schema.FieldTitle), "coordToken": coordToken,
 		"clientTitle": clientTitle, "begTitle": begTitle, "begStep": "Samen de eerste keer naar de supermarkt lopen", "longTitle": longTitle, "obsTitle": obsTitle, "unsent": unsent,

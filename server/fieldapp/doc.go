@@ -29,6 +29,9 @@
 // inline script or style attribute, data only from this origin (and the
 // photo bucket, where photos are uploaded to with presigned URLs).
 //
-// The browser test (app_test.go) drives the app in headless Chromium with
-// playwright-core from e2e/.
+// The browser tests (app_test.go, client_test.go, logins_test.go) drive
+// the app in headless Chromium with playwright-core from e2e/;
+// BenchmarkOfflineReload and TestFirstLoadSize hold its figures.
+// docs/field-app.md describes the screens per role, how the app works
+// offline, how it is tested, and the figures with their commands.
 package fieldapp

@@ -1,13 +1,19 @@
 // Drives the field app in Debian's headless Chromium at phone width, the
 // way a begeleider uses it on a walk with no network: log in once, go
 // offline, plan and walk a wijksafari (5 observations, 2 photos), reload
-// the page offline, finish the walk, come back online and sync. axe-core
-// checks every screen. Run by app_test.go, which checks the database.
+// the page offline (the status bar is right from its first paint), finish
+// the walk, come back online, and the tab is closed in the middle of the
+// push: the server applied the batch but its answer never reached the
+// app. Reopened, the app sends the same batch again (the server answers
+// from its log), and the tab is closed once more while the first photo's
+// bytes are on their way. Opened a third time, everything is sent.
+// axe-core checks every screen. Run by app_test.go, which checks the
+// database: each record and photo exactly once.
 //
 // Input (JSON on stdin): { url, chromium, email, password, team, client,
 //   safari: {title, observations: [{title, kind, threshold, note, photo?, here?}]},
-//   photos: {name: base64}, artifacts }
-// Output (JSON on stdout): { screens: [...], axe: {screen: [ids]} }
+//   photos: {name: base64}, artifacts, docShots? }
+// Output (JSON on stdout): { screens: [...], axe: {screen: [ids]}, interrupted: {push, photo} }
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
@@ -21,12 +27,13 @@ const FLAGS = [
 const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
 const screens = [];
 const serious = {};
+const interrupted = { push: 0, photo: 0 };
 try {
   await run();
 } finally {
   await browser.close();
 }
-process.stdout.write(JSON.stringify({ screens, axe: serious }));
+process.stdout.write(JSON.stringify({ screens, axe: serious, interrupted }));
 
 async function run() {
   const context = await browser.newContext({
@@ -35,13 +42,33 @@ async function run() {
     permissions: ['geolocation'], geolocation: { latitude: 52.2551, longitude: 6.1639 },
   });
   context.setDefaultTimeout(30_000);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) problems.push(`console: ${m.text()}`);
+  // Every state the sync status bar shows, from the first paint on.
+  await context.addInitScript(() => {
+    window.__bar = [];
+    new MutationObserver(() => {
+      const bar = document.getElementById('sync');
+      if (!bar) return;
+      const text = [...bar.querySelectorAll('p')].map((p) => p.textContent).join(' | ');
+      if (text && text !== window.__bar[window.__bar.length - 1]) window.__bar.push(text);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
   });
+  // context.setOffline does not reach a service worker's own fetches once
+  // it controls a reloaded page (and navigator.onLine says true again):
+  // the phone would still reach the server through its worker. So offline
+  // also means every request to the server fails here, the worker's too.
+  let offline = false;
+  await context.route((url) => url.pathname.startsWith('/api/'), (route) => (offline ? route.abort('internetdisconnected') : route.fallback()));
+  const setOffline = async (v) => { offline = v; await context.setOffline(v); };
+  const problems = [];
+  const watch = (page) => {
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    return page;
+  };
+  let page = watch(await context.newPage());
 
   const doc = await page.goto(`${cfg.url}/app/`);
   check(doc.status() === 200, `GET /app/ answered ${doc.status()}`);
@@ -60,7 +87,7 @@ async function run() {
   await shot(page, 'team');
 
   // Out of reach of any network from here on.
-  await context.setOffline(true);
+  await setOffline(true);
   await page.locator('#sync .offline').waitFor();
   await page.getByRole('link', { name: 'Wijksafari plannen' }).click();
   await page.getByRole('heading', { name: 'Wijksafari plannen' }).waitFor();
@@ -94,12 +121,21 @@ async function run() {
   const pending = await page.locator('#sync .waiting').textContent();
   check(/wijzigingen wachten/.test(pending) && /foto's wachten/.test(pending), `status bar while offline: ${pending}`);
 
-  // The page comes back from the service worker and the phone's store.
+  const before = normalise(await page.evaluate(() => window.__bar[window.__bar.length - 1]));
+
+  // The page comes back from the service worker and the phone's store,
+  // and the status bar says so from its first paint: offline, the same
+  // changes and photos waiting, the same last sync.
   await page.reload();
   await page.getByRole('heading', { name: `Op pad: ${cfg.safari.title}` }).waitFor();
   const found = await page.locator('.found strong').allTextContents();
   check(found.length === cfg.safari.observations.length, `after an offline reload ${found.length} observations: ${found}`);
   check((await page.locator('.thumb').count()) === 2, 'after an offline reload the 2 photos are not shown');
+  const painted = await page.evaluate(() => window.__bar);
+  check(painted.length > 0 && painted.every((t) => normalise(t) === before),
+    `after an offline reload the status bar showed ${JSON.stringify(painted)}, want only ${JSON.stringify(before)}`);
+  check((await page.locator('#sync .offline').count()) === 1, 'after an offline reload the status bar does not say offline');
+  await page.screenshot({ path: `${cfg.artifacts}/app-walk-reloaded.png`, fullPage: true });
 
   await page.screenshot({ path: `${cfg.artifacts}/app-walk-reloaded.png`, fullPage: true });
   const finish = page.getByRole('link', { name: 'Klaar met lopen' });
@@ -110,10 +146,44 @@ async function run() {
   await page.getByRole('button', { name: 'Wijksafari afronden' }).click();
   await page.getByRole('heading', { name: 'Wijksafari\'s' }).waitFor();
 
-  await context.setOffline(false);
-  await page.locator('#sync .online').waitFor();
-  await page.getByRole('button', { name: 'Nu synchroniseren' }).click().catch(() => {});
+  // Back online, the tab is closed in the middle of the push: the server
+  // applies the batch, but its answer never reaches the app.
+  let pushed;
+  const pushReachedServer = new Promise((resolve) => { pushed = resolve; });
+  await page.route('**/api/sync/v1/push', async (route) => {
+    const res = await route.fetch();
+    pushed(await res.json());
+    // No answer: the tab closes before it would arrive.
+  });
+  await setOffline(false);
+  page.getByRole('button', { name: 'Nu synchroniseren' }).click({ timeout: 5000 }).catch(() => {});
+  const first = await pushReachedServer;
+  await page.close();
+  interrupted.push = (first.results || []).filter((r) => r.status === 'applied').length;
+  check(interrupted.push > 0, `the interrupted push applied nothing: ${JSON.stringify(first)}`);
+
+  // Reopened: the same mutations go again and the server answers them from
+  // its log. Then the first photo's bytes reach the server and the tab is
+  // closed again before the answer comes back.
+  page = watch(await context.newPage());
+  let uploaded;
+  const photoReachedServer = new Promise((resolve) => { uploaded = resolve; });
+  await page.route('**/api/sync/v1/blobs/**', async (route) => {
+    if (route.request().method() !== 'PUT') return route.continue();
+    const res = await route.fetch();
+    uploaded(res.status());
+  });
+  await page.goto(`${cfg.url}/app/#/team/${cfg.team}`);
+  check((await photoReachedServer) < 300, 'the interrupted photo upload did not reach the server');
+  await page.close();
+  interrupted.photo = 1;
+
+  // Opened a third time, everything is sent.
+  page = watch(await context.newPage());
+  await page.goto(`${cfg.url}/app/#/team/${cfg.team}`);
+  await page.getByRole('heading', { name: 'Wijksafari\'s' }).waitFor();
   await page.locator('#sync .waiting').filter({ hasText: 'Alles is verstuurd' }).waitFor({ timeout: 60_000 });
+  await page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
   if (await page.locator('#sync .refused').count()) {
     await shot(page, 'refused');
     throw new Error('the server refused changes: ' + (await page.locator('#sync .refused').textContent()) + problems.join('; '));
@@ -138,7 +208,19 @@ async function shot(page, name) {
   const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) serious[name] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   await page.screenshot({ path: `${cfg.artifacts}/app-${name}.png`, fullPage: true });
+  if (cfg.docShots) await docShot(page, name);
   screens.push(name);
+}
+
+// docShot writes the screen for docs/screenshots: 360 CSS pixels wide,
+// JPEG, small enough to keep in the repository.
+async function docShot(page, name) {
+  await page.screenshot({ path: `${cfg.docShots}/begeleider-${name}.jpg`, fullPage: true, type: 'jpeg', quality: 70, scale: 'css' });
+}
+
+// normalise is the status bar's text with its white space collapsed.
+function normalise(text) {
+  return String(text || '').replace(/\s+/g, ' ').trim();
 }
 
 function check(ok, msg) {

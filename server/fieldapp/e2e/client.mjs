@@ -7,7 +7,7 @@
 // checks every cliënt screen. Run by client_test.go, which checks the
 // database.
 //
-// Input (JSON on stdin): { url, chromium, password, artifacts, clientLogin,
+// Input (JSON on stdin): { url, chromium, password, artifacts, docShots?, clientLogin,
 //   client, begeleider, goal, safari, coordToken, clientTitle, begTitle,
 //   begStep, longTitle, obsTitle, unsent }
 // Output (JSON on stdout): { screens: [...], axe: {screen: [ids]}, deviceId }
@@ -171,6 +171,13 @@ async function run() {
   check(/nam 1 wijziging niet aan/.test(await refused.locator('summary').textContent()), 'refused title is not counted');
   const kept = await refused.locator('dd').allTextContents();
   check(kept.includes(cfg.longTitle), `the refused text is not shown as written: ${JSON.stringify(kept)}`);
+  // Under the name the screens use, not the field's name in the database,
+  // and why in Dutch.
+  const names = await refused.locator('dt').allTextContents();
+  check(names[kept.indexOf(cfg.longTitle)] === 'Het doel', `the refused text is labelled ${JSON.stringify(names)}, want "Het doel"`);
+  check(!names.some((n) => /^[a-z_]+$/.test(n)), `the refused box shows field names: ${JSON.stringify(names)}`);
+  const what = await refused.locator('.what').textContent();
+  check(what === 'Doel: Iets klopt niet, bijvoorbeeld een tekst die te lang is. Het gaat om: Het doel.', `the refused box says ${JSON.stringify(what)}`);
   await page.getByRole('heading', { name: `“${cfg.clientTitle}”` }).waitFor({ timeout: 5000 }).catch(async () => {
     await page.reload();
     await page.getByRole('heading', { name: `“${cfg.clientTitle}”` }).waitFor();
@@ -264,6 +271,8 @@ async function shot(page, name) {
   const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) serious[name] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   await page.screenshot({ path: `${cfg.artifacts}/app-${name}.png`, fullPage: true });
+  // For docs/screenshots: 360 CSS pixels wide, JPEG, small enough to keep.
+  if (cfg.docShots) await page.screenshot({ path: `${cfg.docShots}/${name}.jpg`, fullPage: true, type: 'jpeg', quality: 70, scale: 'css' });
   screens.push(name);
 }
 

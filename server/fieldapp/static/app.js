@@ -14,6 +14,8 @@ import * as clientNetwork from './client-network.js';
 import * as feedback from './feedback.js';
 import { clientRoutes } from './my-routes.js';
 import * as deviceRevoked from './device-revoked.js';
+import * as network from './network.js';
+import * as elsewhere from './elsewhere.js';
 
 const SYNC_EVERY_MS = 30_000;
 
@@ -44,7 +46,17 @@ async function start() {
     login.show(main, { onLoggedIn: start });
     return;
   }
-  const client = await syncClient((exported) => deviceRevoked.offer(main, exported, loggedOut));
+  if (!elsewhere.FOR.has(me.role)) {
+    elsewhere.show(main, me, { logout: loggedOut });
+    main.querySelector('h1').focus({ preventScroll: true });
+    return;
+  }
+  // The store and the server's answer (or its silence) before the first
+  // paint of the status bar.
+  const [client] = await Promise.all([
+    syncClient((exported) => deviceRevoked.offer(main, exported, loggedOut)),
+    network.probe(),
+  ]);
   ctx = { client, me, go: (hash) => { location.hash = hash; }, logout };
   syncStatus.show(document.getElementById('sync'), ctx);
   document.getElementById('logout').hidden = false;
@@ -52,7 +64,7 @@ async function start() {
   window.addEventListener('online', syncNow);
   setInterval(() => { if (navigator.onLine) syncNow(); }, SYNC_EVERY_MS);
   await render();
-  if (navigator.onLine) syncNow();
+  if (network.known() !== false) syncNow();
 }
 
 async function syncNow() {

@@ -26,11 +26,23 @@ export const L = {
     wrong: 'Dit e-mailadres of wachtwoord klopt niet.',
     offline: 'Je hebt nu geen internet. Inloggen lukt alleen met internet.',
     failed: 'Inloggen lukte niet. Probeer het zo nog eens.',
+    tooMany: 'Er is te vaak geprobeerd in te loggen. Wacht een minuut en probeer het dan opnieuw.',
+  },
+
+  // A teamadviseur or coördinator who logs in to the app.
+  elsewhere: {
+    title: 'Deze app is voor begeleiders en cliënten',
+    teamadviseur: 'Je bent teamadviseur. Het werk van je teams lees je op de reviewpagina. Daar geef je ook feedback.',
+    coordinator: 'Je bent coördinator. Het werk van alle teams zie je op de reviewpagina.',
+    other: 'Jouw werk staat op de reviewpagina.',
+    review: 'Naar de reviewpagina',
+    app: 'Op deze telefoon is niets bewaard.',
   },
 
   sync: {
     region: 'Synchroniseren',
     online: 'Online',
+    checking: 'Verbinding zoeken…',
     offline: 'Geen internet: alles wordt op deze telefoon bewaard',
     syncing: 'Bezig met synchroniseren…',
     pending: (n) => (n === 1 ? '1 wijziging wacht' : `${n} wijzigingen wachten`),
@@ -42,11 +54,37 @@ export const L = {
     refusedTitle: (n) => (n === 1 ? 'De server nam 1 wijziging niet aan' : `De server nam ${n} wijzigingen niet aan`),
     refusedIntro: 'Je tekst is niet weg. Hieronder staat wat je schreef. Neem het over en probeer het opnieuw.',
     refusedDone: 'Ik heb het overgenomen',
+    // Why the server refused, by the protocol's error code.
+    refusedWhy: {
+      invalid_request: 'Iets klopt niet, bijvoorbeeld een tekst die te lang is.',
+      forbidden: 'Dit mag je niet veranderen.',
+      not_found: 'Dit staat niet meer op de server.',
+      payload_too_large: 'Dit is te groot om te versturen.',
+      unsupported_media_type: 'Dit soort bestand kan niet.',
+      mutation_id_reused: 'De app maakte een fout. Neem je tekst over en probeer het opnieuw.',
+      internal: 'Er ging iets mis op de server.',
+    },
+    refusedOther: 'De server nam dit niet aan.',
+    refusedFields: (names) => `Het gaat om: ${names.join(', ')}.`,
     conflicts: (n) => `${n} keer schreven twee mensen tegelijk iets anders. Beide teksten zijn bewaard.`,
     exportButton: 'Bewaar wat nog niet verstuurd is (bestand)',
     upgrade: 'Er is een nieuwe versie van de app. Laad de pagina opnieuw als je internet hebt.',
     revoked: 'Deze telefoon heeft geen toegang meer. Log opnieuw in.',
     failed: 'Synchroniseren lukte niet. We proberen het straks opnieuw.',
+  },
+
+  // Field names as people know them, for what the server refused. Fields
+  // not named here (ids, checksums, dates the app fills in) are not shown.
+  fields: {
+    safaris: { title: 'Naam van de wijksafari', area: 'Route of deel van de wijk', reflection: 'Wat het team leerde', status: 'Hoe staat het ervoor?' },
+    observations: { title: 'Korte naam', note: 'Wat viel op?', kind: 'Wat is het?', threshold: 'Drempel' },
+    goals: { title: 'Het doel', why: 'Waarom is dit belangrijk?', life_domain: 'Levensgebied', status: 'Hoe staat het ervoor?' },
+    goal_steps: { description: 'De stap', carried_by: 'Wie doet het?', status: 'Hoe gaat het?', reflection: 'Terugblik' },
+    network_contacts: {
+      name: 'Naam', relation: 'Wie is het?', status: 'Contact', reciprocity: 'Helpen over en weer',
+      phone: 'Telefoon', email: 'E-mail', note: 'Opmerking',
+    },
+    feedback: { text: 'Tekst', kind: 'Soort' },
   },
 
   collections: {

@@ -5,6 +5,7 @@
 import { L } from './labels-nl.js';
 import { el, field } from './dom.js';
 import { remember, syncClient } from './session.js';
+import { FOR } from './elsewhere.js';
 
 export function show(main, { onLoggedIn }) {
   const identity = el('input', { name: 'identity', type: 'email', autocomplete: 'username', required: true });
@@ -54,13 +55,16 @@ async function logIn(collection, identity, password) {
     throw new Error(L.login.offline);
   }
   if (res.status === 400 || res.status === 401 || res.status === 403) throw new Error(L.login.wrong);
+  if (res.status === 429) throw new Error(L.login.tooMany);
   if (!res.ok) throw new Error(L.login.failed);
   const { token, record } = await res.json();
-  const client = await syncClient();
-  await client.register(token);
-  try { await client.sync(); } catch { /* the first sync is tried again in the background */ }
-  return {
+  const who = {
     id: record.id, collection, name: record.name || '', role: collection === 'clients' ? 'client' : record.role,
     teams: record.teams || (record.team ? [record.team] : []),
   };
+  if (!FOR.has(who.role)) return who; // no device, no data on the phone: elsewhere.js says where to go
+  const client = await syncClient();
+  await client.register(token);
+  try { await client.sync(); } catch { /* the first sync is tried again in the background */ }
+  return who;
 }

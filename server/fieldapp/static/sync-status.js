@@ -4,17 +4,32 @@
 // is lost.
 import { L } from './labels-nl.js';
 import { el, time } from './dom.js';
+import * as network from './network.js';
 
+// show draws the bar now and again whenever the sync client or the
+// network changes. The app opens the phone's store and asks the server
+// before the first paint, so that paint is already right: offline or
+// not, what waits, when the last sync was.
 export function show(bar, { client }) {
-  const render = () => draw(bar, client, client.status());
+  let wasSyncing = false;
+  const render = () => {
+    const st = client.status();
+    // A sync that finished tells whether the server answered.
+    if (wasSyncing && !st.syncing) network.note(st.lastError?.code !== 'network');
+    wasSyncing = st.syncing;
+    draw(bar, client, st);
+  };
   client.subscribe(render);
+  network.subscribe(render);
   window.addEventListener('online', render);
   window.addEventListener('offline', render);
   render();
 }
 
 function draw(bar, client, st) {
-  const online = st.online !== false && navigator.onLine;
+  const reach = network.known();
+  const online = reach !== false;
+  const state = reach === null ? 'checking' : online ? 'online' : 'offline';
   const waiting = [];
   if (st.pendingChanges) waiting.push(L.sync.pending(st.pendingChanges));
   if (st.pendingPhotos) waiting.push(L.sync.photos(st.pendingPhotos));
@@ -22,7 +37,7 @@ function draw(bar, client, st) {
     st.syncing ? L.sync.syncing : L.sync.now);
   button.addEventListener('click', () => client.sync().catch(() => {}));
   const parts = [
-    el('p', { class: online ? 'state online' : 'state offline' }, online ? L.sync.online : L.sync.offline),
+    el('p', { class: `state ${state}` }, L.sync[state]),
     el('p', { class: 'waiting' }, waiting.length ? waiting.join(' · ') : L.sync.allSent),
     el('p', { class: 'last' }, st.lastSyncedAt ? L.sync.last(time(st.lastSyncedAt)) : L.sync.never),
     button,
@@ -35,16 +50,46 @@ function draw(bar, client, st) {
   bar.replaceChildren(...parts);
 }
 
-// refusedList shows each refused change with the text the person wrote.
+// refusedList shows each refused change with the text the person wrote,
+// under the names the screens use for those fields.
 function refusedList(client, refused) {
   return el('details', { class: 'refused', open: true },
     el('summary', {}, L.sync.refusedTitle(refused.length)),
     el('p', {}, L.sync.refusedIntro),
     el('ul', {}, refused.map((r) => el('li', {},
-      el('p', { class: 'what' }, L.collections[r.collection] || r.collection, ': ', r.error?.message || r.error?.code || ''),
-      el('dl', {}, Object.entries(r.data || {}).filter(([, v]) => typeof v === 'string' && v.trim() && !/^[a-z0-9]{15}$/.test(v))
-        .map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
+      el('p', { class: 'what' }, L.collections[r.collection] || L.sync.refusedOther, ': ', why(r)),
+      el('dl', {}, written(r).map(([label, v]) => [el('dt', {}, label), el('dd', {}, v)])),
       el('button', { type: 'button', onclick: () => client.dismissRefused(r.mutation_id) }, L.sync.refusedDone)))));
+}
+
+// why says in Dutch why the server refused, and which fields it named.
+function why(r) {
+  const code = r.error?.code || '';
+  const text = L.sync.refusedWhy[code] || L.sync.refusedOther;
+  const named = Object.keys(r.error?.data || {}).map((k) => L.fields[r.collection]?.[k]).filter(Boolean);
+  return named.length ? `${text} ${L.sync.refusedFields(named)}` : text;
+}
+
+// written is what the person wrote in a refused change: [label, text]
+// for every field the screens name, a choice in its Dutch words.
+function written(r) {
+  const labels = L.fields[r.collection] || {};
+  const out = [];
+  for (const [k, v] of Object.entries(r.data || {})) {
+    if (!labels[k] || typeof v !== 'string' || !v.trim()) continue;
+    out.push([labels[k], choiceWords(r.collection, k)?.[v] || v]);
+  }
+  return out;
+}
+
+function choiceWords(collection, field) {
+  return {
+    'observations.kind': L.kinds, 'observations.threshold': L.thresholds,
+    'goals.life_domain': L.domains, 'goals.status': L.goalStatus,
+    'goal_steps.status': L.stepStatus, 'goal_steps.carried_by': L.carriers,
+    'network_contacts.relation': L.relations, 'network_contacts.status': L.contactStatus,
+    'feedback.kind': L.feedbackKinds, 'safaris.status': { planned: L.team.planned, done: L.team.done },
+  }[`${collection}.${field}`];
 }
 
 // exportButton saves what has not reached the server as a file, a way out
