@@ -1,12 +1,13 @@
 // Drives the field app in Debian's headless Chromium at phone width, the
 // way a begeleider uses it on a walk with no network: log in once, go
 // offline, plan and walk a wijksafari (5 observations, 2 photos), reload
-// the page offline, finish the walk, come back online and sync. axe-core
-// checks every screen. Run by app_test.go, which checks the database.
+// the page offline, finish the walk, come back online and sync; answer the
+// teamadviseur's newest note offline and sync again. axe-core checks every
+// screen. Run by app_test.go, which checks the database.
 //
 // Input (JSON on stdin): { url, chromium, email, password, team, client,
 //   safari: {title, observations: [{title, kind, threshold, note, photo?, here?}]},
-//   photos: {name: base64}, artifacts }
+//   photos: {name: base64}, answer, artifacts }
 // Output (JSON on stdout): { screens: [...], axe: {screen: [ids]} }
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
@@ -127,7 +128,28 @@ async function run() {
   await shot(page, 'client-network');
   await page.evaluate((t) => { location.hash = `#/team/${t}/feedback`; }, cfg.team);
   await page.getByRole('heading', { name: 'Feedback van de teamadviseur' }).waitFor();
+
+  // Answer the newest note with no network; the answer shows at once and
+  // goes with the next sync.
+  await context.setOffline(true);
+  await page.locator('#sync .offline').waitFor();
+  const note = page.locator('.note').first();
+  await note.getByLabel('Jouw antwoord').fill(cfg.answer);
+  await note.getByRole('button', { name: 'Antwoord versturen' }).click();
+  await page.getByText('Je antwoord is bewaard.').waitFor();
+  const mine = page.locator('.note').first().locator('.answers li').filter({ hasText: cfg.answer });
+  const meta = await mine.locator('.meta').textContent();
+  check(meta === 'Jij · nog niet verstuurd', `answer while offline: ${meta}`);
   await shot(page, 'feedback');
+  await context.setOffline(false);
+  await page.locator('#sync .online').waitFor();
+  await page.getByRole('button', { name: 'Nu synchroniseren' }).click().catch(() => {});
+  await page.locator('#sync .waiting').filter({ hasText: 'Alles is verstuurd' }).waitFor({ timeout: 60_000 });
+  check(!(await page.locator('#sync .refused').count()), 'the server refused the answer');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Feedback van de teamadviseur' }).waitFor();
+  const synced = await page.locator('.answers li').filter({ hasText: cfg.answer }).locator('.meta').textContent();
+  check(/^Jij · \d+ \S+ \d{4}$/.test(synced), `answer after sync: ${synced}`);
   check(problems.length === 0, problems.join('\n'));
 }
 
