@@ -282,6 +282,35 @@ func validateFeedback(app core.App, r *core.Record) validation.Errors {
 			return fieldError(c.field, "team", "The subject of feedback must belong to the same team.")
 		}
 	}
+	return validateThread(app, r)
+}
+
+// validateThread holds the shape of a feedback conversation for every
+// writer (the rules hold it for people; this also for superusers and Go
+// code): an answer answers another, top-level note of its own team, and a
+// note with answers neither moves to another team nor becomes an answer.
+func validateThread(app core.App, r *core.Record) validation.Errors {
+	answerTo := r.GetString(schema.FieldAnswerTo)
+	if answerTo != "" && (r.IsNew() || changed(r, schema.FieldAnswerTo) || changed(r, schema.FieldTeam)) {
+		var n int
+		err := app.DB().NewQuery(`SELECT count(*) FROM feedback WHERE id = {:id} AND id != {:self} AND team = {:team} AND answer_to = ''`).
+			Bind(dbx.Params{"id": answerTo, "self": r.Id, "team": r.GetString(schema.FieldTeam)}).Row(&n)
+		if err != nil || n == 0 {
+			return fieldError(schema.FieldAnswerTo, "thread", "An answer must answer a note of the same team that is no answer itself.")
+		}
+	}
+	if r.IsNew() || !(changed(r, schema.FieldTeam) || changed(r, schema.FieldAnswerTo)) {
+		return nil
+	}
+	var answers int
+	err := app.DB().NewQuery(`SELECT count(*) FROM feedback WHERE answer_to = {:id}`).Bind(dbx.Params{"id": r.Id}).Row(&answers)
+	if err != nil || answers > 0 {
+		field := schema.FieldTeam
+		if changed(r, schema.FieldAnswerTo) {
+			field = schema.FieldAnswerTo
+		}
+		return fieldError(field, "thread", "Feedback that has answers stays where it is, with its answers.")
+	}
 	return nil
 }
 

@@ -93,11 +93,32 @@ func Rules() map[string]RuleSet {
 		return or(memberOf(client+".team"), and(isClient, client+" = @request.auth.id"))
 	}
 
+	// Feedback is a conversation. A teamadviseur writes review notes in the
+	// teams they advise; a begeleider answers a note of their team, and so
+	// may the teamadviseur. An answer (answer_to set) is in the team of the
+	// note it answers and answers a top-level note only: one level of
+	// answers under each note is what a phone shows well, and an answer to
+	// an answer would need its own rules for whose thread it is. Nobody
+	// re-threads an answer or moves it to another team; everyone writes as
+	// themselves, and only their own. hooks.validateFeedback holds the same
+	// shape for every writer, superusers too, and keeps a note that has
+	// answers in its team.
 	feedbackRead := or(isCoordinator, memberOf("team"), advisesOn("team"))
-	feedbackCreate := and(advisesOn("@request.body.team"), "@request.body.author = @request.auth.id")
-	feedbackWrite := and(advisesOn("team"), "author = @request.auth.id",
-		keepsOr("team", advisesBodyTeam),
-		keepsOr("author", "@request.body.author = @request.auth.id"))
+	answers := and(`@request.body.answer_to != ""`,
+		"@request.body.answer_to.team = @request.body.team", `@request.body.answer_to.answer_to = ""`)
+	feedbackCreate := and("@request.body.author = @request.auth.id", or(
+		and(advisesOn("@request.body.team"), or(`@request.body.answer_to = ""`, answers)),
+		and(memberOf("@request.body.team"), answers)))
+	keepsThread := "@request.body.answer_to:changed = false"
+	feedbackUpdate := or(
+		and(advisesOn("team"), "author = @request.auth.id", keepsThread,
+			keepsOr("team", advisesBodyTeam), or(`answer_to = ""`, "@request.body.team:changed = false"),
+			keepsOr("author", "@request.body.author = @request.auth.id")),
+		and(memberOf("team"), "author = @request.auth.id", `answer_to != ""`, keepsThread,
+			"@request.body.team:changed = false", "@request.body.author:changed = false"))
+	feedbackDelete := or(
+		and(advisesOn("team"), "author = @request.auth.id"),
+		and(memberOf("team"), "author = @request.auth.id", `answer_to != ""`))
 
 	conflictRead := or(isCoordinator, memberOf("team"),
 		and(advisesOn("team"), `audience = "team"`),
@@ -122,7 +143,7 @@ func Rules() map[string]RuleSet {
 		Goals:           {List: rule(planRead("client")), View: rule(planRead("client")), Create: rule(planCreate("client")), Update: rule(planWrite("client")), Delete: rule(planWrite("client"))},
 		NetworkContacts: {List: rule(planRead("client")), View: rule(planRead("client")), Create: rule(planCreate("client")), Update: rule(planWrite("client")), Delete: rule(planWrite("client"))},
 		GoalSteps:       {List: rule(planRead("goal.client")), View: rule(planRead("goal.client")), Create: rule(planCreate("goal.client")), Update: rule(planWrite("goal.client")), Delete: rule(planWrite("goal.client"))},
-		Feedback:        {List: rule(feedbackRead), View: rule(feedbackRead), Create: rule(feedbackCreate), Update: rule(feedbackWrite), Delete: rule(feedbackWrite)},
+		Feedback:        {List: rule(feedbackRead), View: rule(feedbackRead), Create: rule(feedbackCreate), Update: rule(feedbackUpdate), Delete: rule(feedbackDelete)},
 		SyncConflicts:   {List: rule(conflictRead), View: rule(conflictRead), Update: rule(conflictRead)},
 		SyncDevices:     readOnly(deviceRead),
 		SyncRejections:  readOnly(rejectionRead),

@@ -19,13 +19,14 @@ import (
 // fixture is the World plus the few records the permission matrix needs
 // and the World lacks: an empty team a coordinator can delete, a colleague
 // of BegA in both teams, a superuser, a photo on ClientA's own
-// observation, feedback by AdvAB, conflicts about a team and about team
-// B's safari, devices and rejected pushes of a staff member and a client.
+// observation, feedback by AdvAB, BegA's answer to AdvA's feedback,
+// conflicts about a team and about team B's safari, devices and rejected pushes of a staff member and a client.
 // StepA also uses ObsA, so goal_steps_via_observation has something to leak.
 type fixture struct {
 	*servertest.World
 	TeamC, BegAB, Super             *core.Record
 	MediaByClientA, FeedbackAB      *core.Record
+	AnswerA                         *core.Record // BegA's answer to FeedbackA
 	ConflictTeamA, ConflictSafariB  *core.Record
 	DeviceBegA, DeviceClientA       *core.Record
 	RejectionBegA, RejectionClientA *core.Record
@@ -85,6 +86,7 @@ func MustFixture(tb testing.TB, app core.App, w *servertest.World) *fixture {
 	f.Super = save("Super", core.CollectionNameSuperusers, map[string]any{"email": "super@example.nl"})
 	f.MediaByClientA = save("MediaByClientA", schema.Media, map[string]any{"observation": w.ObsByClientA.Id, "sha256": strings.Repeat("ab", 32), "size": 20, "status": "pending"})
 	f.FeedbackAB = save("FeedbackAB", schema.Feedback, map[string]any{"team": a, "author": w.AdvAB.Id, "observation": w.ObsA.Id, "kind": "suggestion", "text": "Vraag de buurtsportcoach mee."})
+	f.AnswerA = save("AnswerA", schema.Feedback, map[string]any{"team": a, "author": w.BegA.Id, "answer_to": w.FeedbackA.Id, "text": "Dank je, we gaan er weer heen."})
 	f.ConflictTeamA = conflict("ConflictTeamA", w.TeamA, "name")
 	f.ConflictSafariB = conflict("ConflictSafariB", w.SafariB, "title")
 	f.DeviceBegA = save("DeviceBegA", schema.SyncDevices, map[string]any{"device_id": "phone-bega", "owner_collection": schema.Users, "owner": w.BegA.Id, "schema_version": 1})

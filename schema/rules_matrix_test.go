@@ -123,12 +123,17 @@ var matrix = map[string]map[string]perms{
 		"ClientA":  {read: "ContactA", create: "ContactForClientA", update: "ContactA", del: "ContactA"},
 		"ClientA2": {create: "ContactForClientA2"},
 	},
+	// Begeleiders answer their team's notes and change only their own
+	// answers; teamadviseurs write notes and answer, in advised teams.
 	schema.Feedback: {
 		anon: {}, "Super": all,
-		"Coord": {read: "FeedbackA FeedbackB FeedbackAB"},
-		"BegA":  {read: "FeedbackA FeedbackAB"},
-		"AdvA":  {read: "FeedbackA FeedbackAB", create: "FeedbackOnTeamA", update: "FeedbackA", del: "FeedbackA"},
-		"AdvAB": {read: "FeedbackA FeedbackB FeedbackAB", create: "FeedbackOnTeamA FeedbackOnTeamB",
+		"Coord": {read: "FeedbackA FeedbackB FeedbackAB AnswerA"},
+		"BegA": {read: "FeedbackA FeedbackAB AnswerA", create: "AnswerToFeedbackA AnswerToFeedbackAB",
+			update: "AnswerA", del: "AnswerA"},
+		"AdvA": {read: "FeedbackA FeedbackAB AnswerA", create: "FeedbackOnTeamA AnswerToFeedbackA AnswerToFeedbackAB",
+			update: "FeedbackA", del: "FeedbackA"},
+		"AdvAB": {read: "FeedbackA FeedbackB FeedbackAB AnswerA",
+			create: "FeedbackOnTeamA FeedbackOnTeamB AnswerToFeedbackA AnswerToFeedbackAB AnswerToFeedbackB",
 			update: "FeedbackAB", del: "FeedbackAB"}, // only their own
 		"ClientA": {}, "ClientA2": {},
 	},
@@ -166,9 +171,9 @@ var matrix = map[string]map[string]perms{
 }
 
 // pinned records cannot be deleted by anyone while a required relation
-// points at them (clients at their team, feedback at its author): a
-// permitted delete of one answers 400 and changes nothing.
-var pinned = map[string]bool{"TeamA": true, "TeamB": true, "AdvA": true, "AdvB": true, "AdvAB": true}
+// points at them (clients at their team, feedback and answers at their
+// author): a permitted delete of one answers 400 and changes nothing.
+var pinned = map[string]bool{"TeamA": true, "TeamB": true, "AdvA": true, "AdvB": true, "AdvAB": true, "BegA": true}
 
 // body builds a create request body for the person creating it (nil for
 // anonymous), honest about authorship: the author is the creator.
@@ -220,6 +225,11 @@ var creates = map[string]map[string]body{
 	schema.Feedback: {
 		"FeedbackOnTeamA": newFeedback("TeamA"),
 		"FeedbackOnTeamB": newFeedback("TeamB"),
+		// An answer's team is the note's: honest bodies, so what decides
+		// is who may answer where.
+		"AnswerToFeedbackA":  newAnswer("FeedbackA"),
+		"AnswerToFeedbackAB": newAnswer("FeedbackAB"),
+		"AnswerToFeedbackB":  newAnswer("FeedbackB"),
 	},
 	schema.SyncConflicts: {"ConflictNew": func(f *fixture, _ *core.Record) map[string]any {
 		return map[string]any{"collection": schema.Goals, "record": f.GoalA.Id, "field": "title", "lost_value": "x",
@@ -306,6 +316,19 @@ func newFeedback(team string) body {
 			writer = by.Id
 		}
 		return map[string]any{"team": f.byName[team].Id, "author": writer, "kind": "question", "text": "Hoe ging het?"}
+	}
+}
+
+// newAnswer answers a note, in the note's team, written by its creator
+// (BegA for a superuser or anonymous caller).
+func newAnswer(note string) body {
+	return func(f *fixture, by *core.Record) map[string]any {
+		writer := f.BegA.Id
+		if by != nil && by.Collection().Name == schema.Users {
+			writer = by.Id
+		}
+		n := f.byName[note]
+		return map[string]any{"team": n.GetString("team"), "author": writer, "answer_to": n.Id, "text": "Goed idee, doen we."}
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // judges the same write. Random writes by every role (creates and updates
 // in every collection, under parents of both teams, with list-valued
 // relations, repeated ids, account fields, values of the wrong type, text
-// with control characters) go to two copies of one World: through one push
+// with control characters, feedback notes and answers) go to two copies of one World: through one push
 // on the first, one by one through REST on the second. Each write must be
 // applied on both or refused on both, and afterwards every record the
 // writes touched must be the same on both.
@@ -151,7 +151,7 @@ func randomWrites(rng *rand.Rand, w *servertest.World, person *core.Record, n in
 	for i := range n {
 		m := map[string]any{"mutation_id": fmt.Sprintf("d%d", i), "op": "create"}
 		var data map[string]any
-		switch rng.IntN(10) {
+		switch rng.IntN(12) {
 		case 0:
 			m["collection"], m["id"] = "goals", newID(i)
 			data = map[string]any{"client": client(), "title": text()}
@@ -184,6 +184,29 @@ func randomWrites(rng *rand.Rand, w *servertest.World, person *core.Record, n in
 		case 8:
 			m["collection"], m["id"], m["op"] = "safaris", pick(w.SafariA.Id, w.SafariB.Id), "update"
 			data = map[string]any{"title": text()}
+		case 10:
+			// a note or an answer: to either team's note, to a list, to
+			// an answer made earlier in this push, in anyone's name
+			m["collection"], m["id"] = "feedback", newID(i)
+			note := pick(w.FeedbackA.Id, w.FeedbackB.Id, "")
+			in := map[any]any{w.FeedbackA.Id: w.TeamA.Id, w.FeedbackB.Id: w.TeamB.Id, "": team()}[note] // the note's team
+			switch rng.IntN(5) {
+			case 0:
+				in = team()
+			case 1:
+				note = pick([]string{w.FeedbackA.Id, w.FeedbackB.Id}, []string{w.FeedbackA.Id, w.FeedbackA.Id})
+			case 2:
+				if len(used) > 1 {
+					note = used[rng.IntN(len(used)-1)]
+				}
+			}
+			data = map[string]any{"team": in, "answer_to": note, "author": pick(person.Id, person.Id, person.Id, w.AdvA.Id, w.BegA.Id), "text": text()}
+		case 11:
+			m["collection"], m["id"], m["op"] = "feedback", pick(w.FeedbackA.Id, w.FeedbackB.Id), "update"
+			data = map[string]any{"text": text()}
+			if rng.IntN(2) == 0 {
+				data["answer_to"] = pick(w.FeedbackA.Id, w.FeedbackB.Id, "")
+			}
 		default:
 			m["collection"], m["id"], m["op"] = "observations", pick(w.ObsA.Id, w.ObsB.Id), "update"
 			data = map[string]any{"title": text()}

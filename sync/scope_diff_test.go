@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/internal/servertest"
@@ -20,7 +21,8 @@ import (
 // TestScopeIsTheRules is the differential test of "one truth": on a whole
 // demo organisation, for every person (every begeleider, teamadviseur,
 // coordinator and client), a fresh pull holds exactly the records, field
-// for field, that PocketBase's REST API lists for them. The pull reads
+// for field, that PocketBase's REST API lists for them; the demo's feedback
+// has answers by begeleiders and teamadviseurs. The pull reads
 // buckets (schema/scope.go); the REST API evaluates the rules
 // (schema/rules.go); this test holds the two equal.
 func TestScopeIsTheRules(t *testing.T) {
@@ -29,6 +31,7 @@ func TestScopeIsTheRules(t *testing.T) {
 	if _, err := demo.Fill(app, io.Discard, 7); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
+	mustAnswerFeedback(t, app)
 	srv := servertest.Serve(t, app)
 	var people []*core.Record
 	for _, c := range []string{schema.Users, schema.Clients} {
@@ -89,6 +92,36 @@ func restAll(t *testing.T, base string, person *core.Record, collection string) 
 		}
 		if len(body.Items) < 500 {
 			return out
+		}
+	}
+}
+
+// mustAnswerFeedback has a begeleider of the team answer each demo note,
+// and the note's teamadviseur answer every other one: answers are the
+// team's, in its bucket, and the pull must hold them as REST lists them.
+func mustAnswerFeedback(t *testing.T, app core.App) {
+	t.Helper()
+	notes, err := app.FindAllRecords(schema.Feedback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, _ := app.FindCachedCollectionByNameOrId(schema.Feedback)
+	for i, n := range notes {
+		team := n.GetString(schema.FieldTeam)
+		beg, err := app.FindFirstRecordByFilter(schema.Users, "role = 'begeleider' && teams ~ {:team}", dbx.Params{"team": team})
+		if err != nil {
+			t.Fatalf("a begeleider of team %s: %v", team, err)
+		}
+		authors := []string{beg.Id}
+		if i%2 == 0 {
+			authors = append(authors, n.GetString(schema.FieldAuthor))
+		}
+		for _, author := range authors {
+			r := core.NewRecord(col)
+			r.Load(map[string]any{schema.FieldTeam: team, schema.FieldAuthor: author, schema.FieldAnswerTo: n.Id, "text": "Dank je, goed punt."})
+			if err := app.Save(r); err != nil {
+				t.Fatalf("answer to %s: %v", n.Id, err)
+			}
 		}
 	}
 }

@@ -31,8 +31,10 @@ import (
 // right from its first paint), finish the walk, and come back online. The
 // tab is closed in the middle of the push (the server applied it, the
 // answer never arrived), reopened and closed again while the first photo's
-// bytes are on their way, and opened a third time. Then the server holds
-// each record once, and the photos are stored without GPS and upright.
+// bytes are on their way, and opened a third time; then they answer the
+// teamadviseur's newest note offline and sync again. Then the server holds
+// each record once, the photos are stored without GPS and upright, and the
+// answer is the team's, to one of its notes.
 func TestFieldAppOfflineWalk(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
@@ -62,12 +64,17 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 		{"Bankje aan het water", "place", "medium", "Rustig.", "", false},
 	}
 	title := "Rondje " + team.GetString("area") + " offline"
+	answer := "Goede vraag. We nemen het mee naar het teamoverleg."
+	if notes, err := app.FindAllRecords(schema.Feedback, dbx.HashExp{"team": team.Id, schema.FieldAnswerTo: ""}); err != nil || len(notes) == 0 {
+		t.Fatalf("the demo team has %d feedback notes to answer (%v)", len(notes), err)
+	}
 	in := map[string]any{
 		"url": srv.URL, "chromium": chromium, "email": beg.Email(), "password": demo.Password,
 		"team": team.Id, "client": client.Id, "artifacts": artifacts, "docShots": docShots(t),
 		"safari": map[string]any{"title": title, "observations": jsonObs(walk, func(o obs) map[string]any {
 			return map[string]any{"title": o.Title, "kind": o.Kind, "threshold": o.Threshold, "note": o.Note, "photo": o.Photo, "here": o.Here}
 		}), "reflection": "Binnenlopen bleek de grootste drempel."},
+		"answer": answer,
 		"photos": map[string]string{
 			"bieb.jpg": base64.StdEncoding.EncodeToString(gpsJPEG(t)),
 			"tuin.jpg": base64.StdEncoding.EncodeToString(plainJPEG(t)),
@@ -128,6 +135,7 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 			t.Errorf("%q: location %s, tapped hier: %v", w.Title, o.GetString("location"), w.Here)
 		}
 	}
+	mustAnswer(t, app, team, beg, answer)
 	phone := newDevice(t, srv.URL, beg)
 	for _, w := range walk {
 		media, err := app.FindAllRecords(schema.Media, dbx.HashExp{"observation": byTitle[w.Title].Id})
@@ -215,6 +223,24 @@ func jsonObs[T any](xs []T, f func(T) map[string]any) []map[string]any {
 		out[i] = f(x)
 	}
 	return out
+}
+
+// mustAnswer checks that the server holds the begeleider's answer once:
+// in the team, by them, to a top-level note of the team.
+func mustAnswer(tb testing.TB, app core.App, team, beg *core.Record, text string) {
+	tb.Helper()
+	answers, err := app.FindAllRecords(schema.Feedback, dbx.HashExp{"text": text})
+	if err != nil || len(answers) != 1 {
+		tb.Fatalf("answers %q: %d (%v), want exactly 1", text, len(answers), err)
+	}
+	a := answers[0]
+	if a.GetString(schema.FieldTeam) != team.Id || a.GetString(schema.FieldAuthor) != beg.Id {
+		tb.Errorf("answer: team %s, author %s; want %s, %s", a.GetString(schema.FieldTeam), a.GetString(schema.FieldAuthor), team.Id, beg.Id)
+	}
+	note, err := app.FindRecordById(schema.Feedback, a.GetString(schema.FieldAnswerTo))
+	if err != nil || note.GetString(schema.FieldTeam) != team.Id || note.GetString(schema.FieldAnswerTo) != "" {
+		tb.Errorf("answer_to %q: %v, want a top-level note of the team", a.GetString(schema.FieldAnswerTo), err)
+	}
 }
 
 // mustBegeleider is a demo begeleider and their first team.

@@ -105,7 +105,7 @@ WHERE r.created >= {:start} AND r.created < {:stop}`
 
 	feedbackSQL = `
 SELECT kind, count(*) FROM feedback
-WHERE team = {:team} AND created >= {:start} AND created < {:stop}
+WHERE team = {:team} AND answer_to = '' AND created >= {:start} AND created < {:stop}
 GROUP BY kind`
 )
 

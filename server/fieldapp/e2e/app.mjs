@@ -6,13 +6,14 @@
 // push: the server applied the batch but its answer never reached the
 // app. Reopened, the app sends the same batch again (the server answers
 // from its log), and the tab is closed once more while the first photo's
-// bytes are on their way. Opened a third time, everything is sent.
+// bytes are on their way. Opened a third time, everything is sent; then
+// they answer the teamadviseur's newest note offline and sync again.
 // axe-core checks every screen. Run by app_test.go, which checks the
-// database: each record and photo exactly once.
+// database: each record and photo exactly once, the answer once.
 //
 // Input (JSON on stdin): { url, chromium, email, password, team, client,
 //   safari: {title, observations: [{title, kind, threshold, note, photo?, here?}]},
-//   photos: {name: base64}, artifacts, docShots? }
+//   photos: {name: base64}, answer, artifacts, docShots? }
 // Output (JSON on stdout): { screens: [...], axe: {screen: [ids]}, interrupted: {push, photo} }
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
@@ -137,7 +138,6 @@ async function run() {
   check((await page.locator('#sync .offline').count()) === 1, 'after an offline reload the status bar does not say offline');
   await page.screenshot({ path: `${cfg.artifacts}/app-walk-reloaded.png`, fullPage: true });
 
-  await page.screenshot({ path: `${cfg.artifacts}/app-walk-reloaded.png`, fullPage: true });
   const finish = page.getByRole('link', { name: 'Klaar met lopen' });
   await finish.scrollIntoViewIfNeeded();
   await page.evaluate((h) => { location.hash = h; }, await finish.getAttribute('href'));
@@ -197,7 +197,28 @@ async function run() {
   await shot(page, 'client-network');
   await page.evaluate((t) => { location.hash = `#/team/${t}/feedback`; }, cfg.team);
   await page.getByRole('heading', { name: 'Feedback van de teamadviseur' }).waitFor();
+
+  // Answer the newest note with no network; the answer shows at once and
+  // goes with the next sync.
+  await setOffline(true);
+  await page.locator('#sync .offline').waitFor();
+  const note = page.locator('.note').first();
+  await note.getByLabel('Jouw antwoord').fill(cfg.answer);
+  await note.getByRole('button', { name: 'Antwoord versturen' }).click();
+  await page.getByText('Je antwoord is bewaard.').waitFor();
+  const mine = page.locator('.note').first().locator('.answers li').filter({ hasText: cfg.answer });
+  const meta = await mine.locator('.meta').textContent();
+  check(meta === 'Jij · nog niet verstuurd', `answer while offline: ${meta}`);
   await shot(page, 'feedback');
+  await setOffline(false);
+  await page.locator('#sync .online').waitFor();
+  await page.getByRole('button', { name: 'Nu synchroniseren' }).click().catch(() => {});
+  await page.locator('#sync .waiting').filter({ hasText: 'Alles is verstuurd' }).waitFor({ timeout: 60_000 });
+  check(!(await page.locator('#sync .refused').count()), 'the server refused the answer');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Feedback van de teamadviseur' }).waitFor();
+  const synced = await page.locator('.answers li').filter({ hasText: cfg.answer }).locator('.meta').textContent();
+  check(/^Jij · \d+ \S+ \d{4}$/.test(synced), `answer after sync: ${synced}`);
   check(problems.length === 0, problems.join('\n'));
 }
 
