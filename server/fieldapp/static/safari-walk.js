@@ -61,9 +61,7 @@ function form(ctx, safari, refresh) {
       safari: safari.id, kind: picked(f, 'kind')[0] || 'other', title: title.value.trim(), note: note.value.trim(),
       threshold: picked(f, 'threshold')[0] || '',
     };
-    // As a JSON string: the push refuses an object for a geoPoint field
-    // (schema.CheckBody), which PocketBase itself parses from the string.
-    if (location) data.location = JSON.stringify(location);
+    if (location) data.location = location; // a geoPoint: {lon, lat}
     if (me.role === 'client') data.author_client = me.id; else data.author_user = me.id;
     const id = await client.create('observations', data);
     for (const file of photos.files) rememberPhoto(id, await client.addPhoto(id, file, { contentType: file.type || 'image/jpeg' }));
