@@ -325,3 +325,57 @@ func human(ns float64) string {
 }
 
 func verdict(ok bool) string { return map[bool]string{true: "met", false: "MISSED"}[ok] }
+
+// BenchmarkSyncBrowserProfile splits the browser's first sync into its
+// parts (bench/profile.js): the pages fetched and parsed with nothing
+// stored, then written by each way of storing them into a fresh IndexedDB
+// database with nothing else running. It prints one line per way, the
+// median of its rounds. PROFILE_LIMIT sets the page size asked for.
+//
+//	go test ./sync/js/ -run '^$' -bench SyncBrowserProfile -benchtime 1x
+func BenchmarkSyncBrowserProfile(b *testing.B) {
+	chromium := apt.Tool(b, "/usr/bin/chromium", "chromium")
+	node := servertest.NodeModules(b, ".", "playwright-core")
+	servertest.NodeModules(b, ".", "dexie")
+	cfg := server.DefaultConfig()
+	cfg.Sync.RatePerSecond = 0
+	cfg.Sync.MaxDevices = 1 << 20
+	app := servertest.NewApp(b, cfg)
+	data := fillBenchTeam(b, app, benchRecords)
+	srv := serveWith(b, app, map[string]http.Handler{"/_bench/": benchFiles()})
+	token := servertest.Token(b, data.begeleider)
+	page := startBrowser(b, node, srv.URL+"/_bench/bench.html", chromium)
+	limit := 0
+	fmt.Sscan(os.Getenv("PROFILE_LIMIT"), &limit)
+	for b.Loop() {
+		page.call(b, "prepare", map[string]any{"token": token, "db": fmt.Sprintf("bench-%d", time.Now().UnixNano())}, nil)
+		var r struct {
+			Pages, Records, Bytes int
+			Fetched               []struct{ Ms, Fetch, Parse float64 }
+			Ways                  map[string][]float64
+		}
+		page.call(b, "profile", map[string]any{"limit": limit, "rounds": 3}, &r)
+		fmt.Printf("profile: %d records in %d pages (%d KB JSON)\n", r.Records, r.Pages, r.Bytes/1024)
+		for _, f := range r.Fetched {
+			fmt.Printf("  fetch+parse, nothing stored: %6.0f ms (waiting for the server and body %4.0f ms, JSON.parse %4.0f ms)\n", f.Ms, f.Fetch, f.Parse)
+		}
+		names := make([]string, 0, len(r.Ways))
+		for n := range r.Ways {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			v := append([]float64(nil), r.Ways[n]...)
+			sort.Float64s(v)
+			fmt.Printf("  %-28s %6.0f ms  (rounds %v)\n", n, v[len(v)/2], roundAll(r.Ways[n]))
+		}
+	}
+}
+
+func roundAll(v []float64) []int {
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x + 0.5)
+	}
+	return out
+}

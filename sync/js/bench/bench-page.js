@@ -6,6 +6,7 @@
 // overlap, since the client asks for the next page while it writes one.
 import { SyncClient, DexieStore } from '/_bench/sync/index.js';
 import Dexie from '/_bench/vendor/dexie.mjs';
+import { profile } from '/_bench/profile.js';
 
 let client = null, store = null, dbName = null;
 const t = { fetch: 0, store: 0, requests: 0 };
@@ -60,6 +61,12 @@ window.bench = {
     const r = since(t0);
     if (st.lastError) throw new Error('sync: ' + JSON.stringify(st.lastError));
     return r;
+  },
+
+  // profile times the parts of a first sync apart (profile.js), with
+  // the token of the device prepare registered.
+  profile(arg) {
+    return profile({ ...arg, token: client.install.token });
   },
 
   // count is how many synced records the store holds.
