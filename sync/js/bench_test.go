@@ -59,8 +59,11 @@ func BenchmarkSyncBrowser(b *testing.B) {
 	token := servertest.Token(b, data.begeleider)
 	page := startBrowser(b, node, srv.URL+"/_bench/bench.html", chromium)
 
+	limit := 0
+	fmt.Sscan(os.Getenv("BENCH_LIMIT"), &limit)
 	goClient := func(gzip bool) *client.Client {
 		c := client.New(srv.URL, fmt.Sprintf("bench-go-%d", time.Now().UnixNano()))
+		c.PullLimit = limit
 		if !gzip { // Go's transport would ask for gzip itself, as a browser does
 			c.HTTP = &http.Client{Transport: &http.Transport{DisableCompression: true}}
 		}
@@ -96,12 +99,15 @@ func BenchmarkSyncBrowser(b *testing.B) {
 			meter := start(b)
 			for b.Loop() {
 				b.StopTimer()
-				page.call(b, "prepare", map[string]any{"token": token, "db": fmt.Sprintf("bench-%d", time.Now().UnixNano()), "dexieOptions": dexieOptions}, nil)
+				page.call(b, "prepare", map[string]any{"token": token, "db": fmt.Sprintf("bench-%d", time.Now().UnixNano()), "dexieOptions": dexieOptions, "pullLimit": limit}, nil)
 				b.StartTimer()
 				var r pageTiming
 				page.call(b, "sync", 1, &r)
 				b.StopTimer()
 				split.add(r)
+				if os.Getenv("BENCH_TIMELINE") != "" {
+					fmt.Fprintf(os.Stderr, "timeline: %v\n", r.Timeline)
+				}
 				var n int
 				if page.call(b, "count", nil, &n); n != data.total {
 					b.Fatalf("IndexedDB holds %d records, want %d", n, data.total)
@@ -249,6 +255,7 @@ func (p *browser) read(tb testing.TB, out any) {
 type pageTiming struct {
 	Ms, FetchMs, StoreMs float64
 	Requests             int
+	Timeline             [][2]any // what happened when (ms), printed with BENCH_TIMELINE=1
 	runs                 int
 }
 
@@ -352,7 +359,7 @@ func BenchmarkSyncBrowserProfile(b *testing.B) {
 		var r struct {
 			Pages, Records, Bytes int
 			Fetched               []struct{ Ms, Fetch, Parse float64 }
-			Ways                  map[string][]float64
+			Ways                  map[string][]json.RawMessage
 		}
 		page.call(b, "profile", map[string]any{"limit": limit, "rounds": 3}, &r)
 		fmt.Printf("profile: %d records in %d pages (%d KB JSON)\n", r.Records, r.Pages, r.Bytes/1024)
@@ -365,9 +372,22 @@ func BenchmarkSyncBrowserProfile(b *testing.B) {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			v := append([]float64(nil), r.Ways[n]...)
-			sort.Float64s(v)
-			fmt.Printf("  %-28s %6.0f ms  (rounds %v)\n", n, v[len(v)/2], roundAll(r.Ways[n]))
+			var ms []float64
+			var extra []string
+			for _, raw := range r.Ways[n] {
+				var w struct {
+					Ms, Get, List float64
+					Rows          int
+				}
+				if json.Unmarshal(raw, &w.Ms) != nil {
+					json.Unmarshal(raw, &w)
+					extra = append(extra, fmt.Sprintf("get %.2f ms, observations %.0f ms, %d rows", w.Get, w.List, w.Rows))
+				}
+				ms = append(ms, w.Ms)
+			}
+			rounds := roundAll(ms)
+			sort.Float64s(ms)
+			fmt.Printf("  %-28s %6.0f ms  (rounds %v) %v\n", n, ms[len(ms)/2], rounds, extra)
 		}
 	}
 }

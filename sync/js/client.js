@@ -8,7 +8,7 @@ import { SyncError, isCode } from './errors.js';
 import { Transport } from './http.js';
 import { enqueue, push, versionOf } from './outbox.js';
 import { pull } from './pull.js';
-import { addPhoto, metadata, uploadPhotos } from './photos.js';
+import { addPhoto, metadata, photosOf, uploadPhotos } from './photos.js';
 import { viewAll, viewOne } from './view.js';
 import { LAYOUT, getRecord } from './records.js';
 
@@ -194,6 +194,12 @@ export class SyncClient {
     const id = await addPhoto(this, observationId, blob, options);
     await this.refresh();
     return id;
+  }
+
+  // photos lists an observation's photos, stored and still on this device
+  // (photos.js, photosOf).
+  async photos(observationId) {
+    return photosOf(this, observationId);
   }
 
   // photoURL is an object URL for a photo not yet uploaded (revoked by

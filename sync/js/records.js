@@ -1,15 +1,18 @@
 // records.js: the synced records, as the server last sent them, in the
-// store's `records` table. They are kept in chunks: one row per collection
-// and first character of the id (`goals/k` holds every goal whose id
-// starts with k, as {id: record}), about 36 rows a collection.
+// store's `records` table. They are kept in chunks: four rows a
+// collection, by the first character of the id (`goals/2` holds the goals
+// whose id starts with a character whose code is 2 modulo 4), each a map
+// {id: record}.
 //
-// Why chunks: in a browser every row of IndexedDB costs ~0.1 ms to write
-// however small it is (bench/profile.js measures it), so a first sync of
-// 5,000 records as 5,000 rows spends most of its time there; as chunks it
-// is ~250 rows. Reading gains too: a screen listing a collection reads its
-// ~36 rows, not one per record. The price is that changing one record
-// rewrites its chunk (a few dozen records in a team of 5,000). The layout
-// is the client's: a storage adapter still sees plain rows.
+// Why chunks: IndexedDB in Chromium spends ~0.1 ms on every row it writes,
+// and values under 64 KiB are written inline at a higher cost per byte
+// than larger ones, which it keeps as files (bench/profile.js measures
+// both). A first sync of 5,000 records as 5,000 rows spent most of its
+// time there; as chunks it is 25 rows, most of them over 64 KiB. Reading
+// gains too: a screen listing a collection reads four rows, not one per
+// record. The price: changing one record rewrites its chunk, a quarter of
+// its collection (a few hundred KB in a team of 5,000 records). The layout
+// is the client's; a storage adapter sees plain rows.
 //
 // Only the client writes this table, under client.exclusive: chunks are
 // read, changed and written back, and nothing else may write in between.
@@ -18,11 +21,14 @@ const TABLE = 'records';
 
 // LAYOUT names this layout in the installation record (install.records);
 // open() drops a records table of another layout and pulls afresh.
-export const LAYOUT = 'chunks';
+export const LAYOUT = 'chunks4';
+
+// CHUNKS is the number of chunks a collection is kept in.
+const CHUNKS = 4;
 
 // chunkKey is the row of the records table that holds a record.
 export function chunkKey(collection, id) {
-  return `${collection}/${id.slice(0, 1)}`;
+  return `${collection}/${(id.charCodeAt(0) || 0) % CHUNKS}`;
 }
 
 // getRecord returns a synced record, or undefined.
@@ -60,7 +66,7 @@ export async function recordWrites(store, changes, { reset = false } = {}) {
   const old = new Map();
   if (!reset) {
     await Promise.all([...byCollection].map(async ([collection, keys]) => {
-      if (keys.size > 4) {
+      if (keys.size > 1) {
         for (const [ck, chunk] of await store.all(TABLE, collection + '/')) old.set(ck, chunk);
       } else {
         await Promise.all([...keys].map(async (ck) => old.set(ck, await store.get(TABLE, ck))));

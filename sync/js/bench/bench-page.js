@@ -11,10 +11,21 @@ import { profile } from '/_bench/profile.js';
 let client = null, store = null, dbName = null;
 const t = { fetch: 0, store: 0, requests: 0 };
 
+let t00 = 0;
+const timeline = [];
+const mark = (what) => timeline.push([what, Math.round(performance.now() - t00)]);
+
 function timedFetch(url, init) {
   const t0 = performance.now();
   t.requests++;
-  return fetch(url, init).finally(() => { t.fetch += performance.now() - t0; });
+  const path = new URL(url, location.href).pathname.replace('/api/sync/v1/', '');
+  mark('>' + path);
+  return fetch(url, init).then((res) => {
+    mark('<' + path);
+    const text = res.text.bind(res);
+    res.text = () => text().then((s) => { mark('body ' + path); return s; });
+    return res;
+  }).finally(() => { t.fetch += performance.now() - t0; });
 }
 
 function timeStore(s) {
@@ -22,10 +33,12 @@ function timeStore(s) {
     const orig = s[name].bind(s);
     s[name] = async (...args) => {
       const t0 = performance.now();
+      mark('>' + name);
       try {
         return await orig(...args);
       } finally {
         t.store += performance.now() - t0;
+        mark('<' + name);
       }
     };
   }
@@ -39,14 +52,14 @@ function since(t0) {
 window.bench = {
   // prepare makes a fresh IndexedDB database and registers a new device
   // in it (not timed); the previous database is deleted.
-  async prepare({ token, db, dexieOptions }) {
+  async prepare({ token, db, dexieOptions, pullLimit = 0 }) {
     if (store) {
       store.close();
       await Dexie.delete(dbName);
     }
     dbName = db;
     store = timeStore(new DexieStore(Dexie, db, dexieOptions));
-    client = new SyncClient({ store, fetch: timedFetch, appVersion: 'bench', platform: 'bench' });
+    client = new SyncClient({ store, fetch: timedFetch, appVersion: 'bench', platform: 'bench', pullLimit });
     await client.open();
     await client.register(token);
     return { deviceId: client.deviceId };
@@ -56,9 +69,12 @@ window.bench = {
   async sync(n = 1) {
     Object.assign(t, { fetch: 0, store: 0, requests: 0 });
     const t0 = performance.now();
+    t00 = t0;
+    timeline.length = 0;
     let st;
     for (let i = 0; i < n; i++) st = await client.sync();
-    const r = since(t0);
+    mark('end');
+    const r = { ...since(t0), timeline: timeline.slice(0, 200) };
     if (st.lastError) throw new Error('sync: ' + JSON.stringify(st.lastError));
     return r;
   },
@@ -70,8 +86,11 @@ window.bench = {
   },
 
   // count is how many synced records the store holds.
+  // (records.js keeps them in chunks, {id: record} a row).
   async count() {
-    return (await store.all('records')).length;
+    let n = 0;
+    for (const [, chunk] of await store.all('records')) n += Object.keys(chunk).length;
+    return n;
   },
 };
 window.benchReady = true;

@@ -115,6 +115,13 @@ const ways = {
     db.close();
     return ms;
   },
+  async 'idb-chunks-once-json'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection + '/' + ch.id[0], JSON.stringify); },
+  async 'idb-chunks-once-2char'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection + '/' + ch.id.slice(0, 2)); },
+  async 'idb-collection-once'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection); },
+  async 'idb-collection-once-json'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection, JSON.stringify); },
+  async 'idb-b4-once'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection + '/' + (ch.id.charCodeAt(0) % 4)); },
+  async 'idb-b8-once'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection + '/' + (ch.id.charCodeAt(0) % 8)); },
+  async 'idb-b16-once'(pages, name) { return chunksOnce(pages, name, (ch) => ch.collection + '/' + (ch.id.charCodeAt(0) % 16)); },
   async 'idb-chunks-once'(pages, name) {
     const db = await rawOpen(name);
     const t0 = performance.now();
@@ -146,6 +153,42 @@ const ways = {
     return performance.now() - t0;
   },
 };
+
+async function chunksOnce(pages, name, keyOf, encode = (v) => v) {
+  const db = await rawOpen(name);
+  const t0 = performance.now();
+  const cache = new Map();
+  for (const page of pages) {
+    for (const ch of page.changes) {
+      const k = 'records\u0000' + keyOf(ch);
+      if (!cache.has(k)) cache.set(k, {});
+      cache.get(k)[ch.id] = ch.record;
+    }
+  }
+  const tx = db.transaction('kv', 'readwrite');
+  const s = tx.objectStore('kv');
+  for (const [k, v] of cache) s.put(encode(v), k);
+  s.put({ cursor: pages.at(-1).cursor }, 'meta\u0000install');
+  await done(tx);
+  const ms = performance.now() - t0;
+  // Reads: 50 records one by one (a transaction each), and the biggest
+  // collection whole.
+  const some = pages[0].changes.slice(0, 50);
+  const t1 = performance.now();
+  for (const ch of some) {
+    const tx = db.transaction('kv', 'readonly');
+    const req = tx.objectStore('kv').get('records\u0000' + keyOf(ch));
+    await new Promise((resolve) => { req.onsuccess = resolve; });
+  }
+  const get = (performance.now() - t1) / some.length;
+  const t2 = performance.now();
+  const lo = 'records\u0000' + 'observations', range = IDBKeyRange.bound(lo, lo + '\uffff');
+  const req = db.transaction('kv', 'readonly').objectStore('kv').getAll(range);
+  await new Promise((resolve) => { req.onsuccess = resolve; });
+  const list = performance.now() - t2;
+  db.close();
+  return { ms, get, list, rows: cache.size };
+}
 
 async function dexieWay(pages, name, options) {
   const store = new DexieStore(Dexie, name, options);
