@@ -148,8 +148,8 @@ export class SyncClient {
   }
 
   // call is an authenticated sync API request.
-  call(method, path, body, signal) {
-    return this.transport.json(method, path, { auth: 'Bearer ' + (this.install.token ?? ''), body, signal });
+  call(method, path, body, signal, peek) {
+    return this.transport.json(method, path, { auth: 'Bearer ' + (this.install.token ?? ''), body, signal, peek });
   }
 
   async list(collection, filter = () => true) {

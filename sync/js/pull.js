@@ -3,19 +3,25 @@
 // records it stands for. reset drops the synced records (never the
 // outbox); cursor_expired starts over without a cursor.
 //
-// The next page is asked for while the current one is read or written, so
-// the server's work and the wire overlap the client's. Pages that follow
-// each other are stored together, up to client.pullFlush records (or the
-// last page): the records are kept in chunks (records.js), and writing a
-// chunk again for every page of a first sync would rewrite the team many
-// times over. A sync cut off before a flush fetches those pages again.
+// Pages come one after the other (each names the next one's cursor), so
+// the client asks for the next page as soon as the answer's start shows
+// the cursor (the server writes cursor and has_more before the changes):
+// the server works on the next page while this one arrives, is read and
+// is stored. Pages that follow each other are stored together, up to
+// client.pullFlush records (or the last page): records are kept in chunks
+// (records.js), and writing the chunks again for every page of a first
+// sync would rewrite the team many times over. A sync cut off before a
+// flush asks for those pages again.
 
 import { isCode } from './errors.js';
 import { changeKey, recordWrites } from './records.js';
 
 export async function pull(client, signal) {
-  let next = fetchPage(client, client.install.cursor, signal);
-  let held = []; // pages fetched, not yet stored
+  const all = new AbortController(); // ends the pages asked for ahead with the pull
+  const stop = () => all.abort();
+  signal?.addEventListener('abort', stop, { once: true });
+  let req = ask(client, client.install.cursor, all.signal);
+  let held = []; // pages read, not yet stored
   let count = 0;
   const flush = async () => {
     const pages = held;
@@ -23,30 +29,62 @@ export async function pull(client, signal) {
     count = 0;
     if (pages.length) await client.exclusive(() => applyPages(client, pages));
   };
-  for (;;) {
-    const { page, err, cursor } = await next;
-    if (err) {
-      await flush();
-      if (!isCode(err, 'cursor_expired') || !cursor) throw err;
-      await client.exclusive(() => client.saveInstall({ ...client.install, cursor: '' }));
-      next = fetchPage(client, '', signal);
-      continue;
+  try {
+    for (;;) {
+      const { page, err } = await req.result;
+      if (err) {
+        await flush();
+        if (signal?.aborted || !isCode(err, 'cursor_expired') || !req.cursor) throw err;
+        await client.exclusive(() => client.saveInstall({ ...client.install, cursor: '' }));
+        req = ask(client, '', all.signal);
+        continue;
+      }
+      let next = null;
+      if (req.next?.cursor === page.cursor && page.has_more) next = req.next;
+      else {
+        req.next?.abort();
+        if (page.has_more) next = ask(client, page.cursor, all.signal);
+      }
+      held.push(page);
+      count += page.changes?.length ?? 0;
+      if (!next || count >= client.pullFlush) await flush();
+      if (!next) return;
+      req = next;
     }
-    next = page.has_more ? fetchPage(client, page.cursor, signal) : null;
-    held.push(page);
-    count += page.changes?.length ?? 0;
-    if (!next || count >= client.pullFlush) await flush();
-    if (!next) return;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    all.abort();
   }
 }
 
-// fetchPage asks for the page after cursor; it resolves to {page} or
-// {err}, never rejects (a page asked for ahead may never be read).
-function fetchPage(client, cursor, signal) {
+// HEAD matches the start of a pull answer up to has_more.
+const HEAD = /^\{"cursor":("(?:[^"\\]|\\.)*"),"has_more":(true|false)/;
+
+// ask asks for the page after cursor: {cursor, result, next, abort}.
+// result resolves to {page} or {err}, never rejects (a page asked for
+// ahead may never be read). next is the request for the page after it,
+// made as soon as this answer's start shows the cursor; a retry that
+// shows another cursor replaces it.
+function ask(client, cursor, signal) {
+  const ctl = new AbortController();
+  const stop = () => ctl.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  const req = { cursor, next: null, abort: stop };
+  const peek = (head) => {
+    const m = HEAD.exec(head);
+    if (!m) return !'{"cursor":"'.startsWith(head.slice(0, 11)); // not this server's order: read it whole
+    const after = JSON.parse(m[1]);
+    if (req.next && req.next.cursor !== after) req.next.abort(), (req.next = null);
+    if (m[2] === 'true' && !req.next && !ctl.signal.aborted) req.next = ask(client, after, ctl.signal);
+    return true;
+  };
   let qs = cursor ? 'cursor=' + encodeURIComponent(cursor) : '';
   if (client.pullLimit) qs += (qs ? '&' : '') + 'limit=' + client.pullLimit;
   const path = '/api/sync/v1/pull' + (qs ? '?' + qs : '');
-  return client.call('GET', path, undefined, signal).then((page) => ({ page, cursor }), (err) => ({ err, cursor }));
+  req.result = client.call('GET', path, undefined, ctl.signal, peek)
+    .then((page) => ({ page }), (err) => ({ err }))
+    .finally(() => signal.removeEventListener('abort', stop));
+  return req;
 }
 
 // applyPages stores consecutive pages and the last one's cursor in one
