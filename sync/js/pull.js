@@ -7,11 +7,12 @@
 // the client asks for the next page as soon as the answer's start shows
 // the cursor (the server writes cursor and has_more before the changes):
 // the server works on the next page while this one arrives, is read and
-// is stored. Pages that follow each other are stored together, up to
-// client.pullFlush records (or the last page): records are kept in chunks
-// (records.js), and writing the chunks again for every page of a first
-// sync would rewrite the team many times over. A sync cut off before a
-// flush asks for those pages again.
+// is stored. A first sync (after reset) stores each page as it comes, as
+// new parts of the record chunks (records.js). Later syncs store pages
+// that follow each other together, up to client.pullFlush records (or the
+// last page): each store rewrites the chunks it touches, so one write for
+// many pages costs less. A sync cut off before a store asks for those
+// pages again.
 
 import { isCode } from './errors.js';
 import { changeKey, recordWrites } from './records.js';
@@ -23,11 +24,15 @@ export async function pull(client, signal) {
   let req = ask(client, client.install.cursor, all.signal);
   let held = []; // pages read, not yet stored
   let count = 0;
+  let part; // in a first sync (after reset): the number of the next flush
   const flush = async () => {
     const pages = held;
     held = [];
     count = 0;
-    if (pages.length) await client.exclusive(() => applyPages(client, pages));
+    if (!pages.length) return;
+    if (pages.some((p) => p.reset)) part = 0;
+    await client.exclusive(() => applyPages(client, pages, part));
+    if (part !== undefined) part++;
   };
   try {
     for (;;) {
@@ -47,7 +52,7 @@ export async function pull(client, signal) {
       }
       held.push(page);
       count += page.changes?.length ?? 0;
-      if (!next || count >= client.pullFlush) await flush();
+      if (!next || part !== undefined || page.reset || count >= client.pullFlush) await flush();
       if (!next) return;
       req = next;
     }
@@ -89,8 +94,8 @@ function ask(client, cursor, signal) {
 
 // applyPages stores consecutive pages and the last one's cursor in one
 // batch. A page with reset drops what the records table and the pages
-// before it hold.
-async function applyPages(client, pages) {
+// before it hold. part numbers the flushes of a first sync (records.js).
+async function applyPages(client, pages, part) {
   let reset = false;
   const changes = new Map(); // changeKey -> record, or null for a delete
   for (const page of pages) {
@@ -104,7 +109,7 @@ async function applyPages(client, pages) {
     }
   }
   const inst = { ...client.install, cursor: pages.at(-1).cursor };
-  const ops = await recordWrites(client.store, changes, { reset });
+  const ops = await recordWrites(client.store, changes, { clear: reset, part });
   ops.push({ op: 'put', table: 'meta', key: 'install', value: inst });
   await client.store.batch(ops);
   client.install = inst;
