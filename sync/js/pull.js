@@ -7,12 +7,13 @@
 // the client asks for the next page as soon as the answer's start shows
 // the cursor (the server writes cursor and has_more before the changes):
 // the server works on the next page while this one arrives, is read and
-// is stored. A first sync (after reset) stores each page as it comes, as
-// new parts of the record chunks (records.js). Later syncs store pages
-// that follow each other together, up to client.pullFlush records (or the
-// last page): each store rewrites the chunks it touches, so one write for
-// many pages costs less. A sync cut off before a store asks for those
-// pages again.
+// is stored. A first sync (after reset) stores pages while the next ones
+// arrive, as new parts of the record chunks (records.js): a page is
+// written when the write before it is done, together with every page that
+// came meanwhile (a write of many records costs far less than many writes
+// of few). Later syncs hold pages up to client.pullFlush records (or the
+// last page) before a write: each write rewrites the chunks it touches. A
+// sync cut off before a write asks for those pages again.
 
 import { isCode } from './errors.js';
 import { changeKey, recordWrites } from './records.js';
@@ -24,21 +25,36 @@ export async function pull(client, signal) {
   let req = ask(client, client.install.cursor, all.signal);
   let held = []; // pages read, not yet stored
   let count = 0;
-  let part; // in a first sync (after reset): the number of the next flush
-  const flush = async () => {
+  let part; // in a first sync (after reset): the number of the next write
+  let writing = null, failed = null;
+  // store starts writing the held pages, unless a write runs: the pages
+  // that come meanwhile go together in the next one.
+  const store = () => {
+    if (writing || !held.length) return;
     const pages = held;
     held = [];
     count = 0;
-    if (!pages.length) return;
     if (pages.some((p) => p.reset)) part = 0;
-    await client.exclusive(() => applyPages(client, pages, part));
+    const n = part;
     if (part !== undefined) part++;
+    writing = client.exclusive(() => applyPages(client, pages, n))
+      .catch((err) => { failed ??= err; })
+      .finally(() => { writing = null; });
+  };
+  // stored waits until every page held is written.
+  const stored = async () => {
+    while (!failed && (writing || held.length)) {
+      if (writing) await writing;
+      else store();
+    }
+    if (failed) throw failed;
   };
   try {
     for (;;) {
+      if (failed) throw failed;
       const { page, err } = await req.result;
       if (err) {
-        await flush();
+        await stored();
         if (signal?.aborted || !isCode(err, 'cursor_expired') || !req.cursor) throw err;
         await client.exclusive(() => client.saveInstall({ ...client.install, cursor: '' }));
         req = ask(client, '', all.signal);
@@ -52,8 +68,8 @@ export async function pull(client, signal) {
       }
       held.push(page);
       count += page.changes?.length ?? 0;
-      if (!next || part !== undefined || page.reset || count >= client.pullFlush) await flush();
-      if (!next) return;
+      if (!next) return await stored();
+      if (part !== undefined || page.reset || count >= client.pullFlush) store();
       req = next;
     }
   } finally {
