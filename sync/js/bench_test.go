@@ -119,6 +119,9 @@ func BenchmarkSyncBrowser(b *testing.B) {
 		}
 	}
 	b.Run("first/js-chromium-dexie", jsFirst(nil))
+	// DexieStore's writes are strict (complete once on disk); Chromium's
+	// default since version 121 is relaxed (once the OS has the data).
+	b.Run("first/js-chromium-dexie-relaxed", jsFirst(map[string]any{"chromeTransactionDurability": "relaxed"}))
 
 	b.Run("incremental/go-client", func(b *testing.B) {
 		c := goClient(true)
