@@ -59,7 +59,9 @@ func BenchmarkSyncBrowser(b *testing.B) {
 	token := servertest.Token(b, data.begeleider)
 	page := startBrowser(b, node, srv.URL+"/_bench/bench.html", chromium)
 
-	limit := 0
+	// Both clients ask for pages of the JS client's default size (1000),
+	// or BENCH_LIMIT's.
+	limit := 1000
 	fmt.Sscan(os.Getenv("BENCH_LIMIT"), &limit)
 	goClient := func(gzip bool) *client.Client {
 		c := client.New(srv.URL, fmt.Sprintf("bench-go-%d", time.Now().UnixNano()))

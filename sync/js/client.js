@@ -16,7 +16,7 @@ export class SyncClient {
   constructor({
     baseURL = '', store, fetch = globalThis.fetch, appVersion = '0', schemaVersion = 1, platform = 'web',
     now = () => Date.now(), onRevoked = async () => {},
-    maxBatch = 500, pullLimit = 0, pullFlush = 5000, maxAttempts = 5, backoffMs = 500, sleep,
+    maxBatch = 500, pullLimit = 1000, pullFlush = 5000, maxAttempts = 5, backoffMs = 500, sleep,
   }) {
     if (!store) throw new TypeError('SyncClient needs a store');
     this.store = store;
