@@ -5,11 +5,12 @@ package syncjs_test
 // IndexedDB in headless Chromium (bench/bench-page.js, driven by
 // bench/driver.mjs through playwright-core), next to the Go client
 // (sync/client, records in memory) of the same person on the same data
-// and server in the same run; then the incremental sync with nothing new
-// (one round trip each). It needs Chromium (Debian's, installed by
-// apt.Tool) and npm. Run it with
+// and server in the same run, both asking for pages of 1000 (BENCH_LIMIT
+// sets another size); then the incremental sync with nothing new (one
+// round trip each). It needs Chromium (Debian's, installed by apt.Tool)
+// and npm. Run it with
 //
-//	go test ./sync/js/ -run '^$' -bench SyncBrowser -benchtime 5x -count 3
+//	go test ./sync/js/ -run '^$' -bench 'SyncBrowser$' -benchtime 3x -count 5
 //
 // Every benchmark ends with summary lines (medians over the -count runs
 // so far): records/s of each side and their ratio (target: the browser at
@@ -17,7 +18,8 @@ package syncjs_test
 // (target < 100 ms in the browser). The page also sums the time spent
 // waiting for the server (fetch until the answer's headers) and in
 // IndexedDB writes (store.batch and put), reported as metrics; the two
-// overlap, since the client asks for the next page while it writes one.
+// overlap, since the client asks for the next page while it reads and
+// writes one. BENCH_TIMELINE=1 prints each first sync's timeline.
 
 import (
 	"bufio"
