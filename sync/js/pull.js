@@ -23,7 +23,8 @@ export async function pull(client, signal) {
   const all = new AbortController(); // ends the pages asked for ahead with the pull
   const stop = () => all.abort();
   signal?.addEventListener('abort', stop, { once: true });
-  let req = ask(client, client.install.cursor, all.signal);
+  const ahead = { n: 0 }; // pages asked for and not yet taken here
+  let req = ask(client, client.install.cursor, all.signal, ahead);
   let held = []; // pages read, not yet stored
   let count = 0;
   let part; // in a first sync (after reset): the number of the next write
@@ -31,7 +32,7 @@ export async function pull(client, signal) {
   // store starts writing the held pages, unless a write runs (then the
   // pages that come meanwhile go in the next one).
   const store = () => {
-    if (writing || !held.length) return;
+    if (failed || writing || !held.length) return; // after a failed write, nothing later may go
     const pages = held;
     held = [];
     count = 0;
@@ -54,23 +55,27 @@ export async function pull(client, signal) {
     for (;;) {
       if (failed) throw failed;
       const { page, err } = await req.result;
+      req.release();
       if (err) {
         await stored();
         if (signal?.aborted || !isCode(err, 'cursor_expired') || !req.cursor) throw err;
         await client.exclusive(() => client.saveInstall({ ...client.install, cursor: '' }));
-        req = ask(client, '', all.signal);
+        req = ask(client, '', all.signal, ahead);
         continue;
       }
       let next = null;
       if (req.next?.cursor === page.cursor && page.has_more) next = req.next;
       else {
         req.next?.abort();
-        if (page.has_more) next = ask(client, page.cursor, all.signal);
+        if (page.has_more) next = ask(client, page.cursor, all.signal, ahead);
       }
       held.push(page);
       count += page.changes?.length ?? 0;
       if (!next) return await stored();
-      if (count >= client.pullFlush) store();
+      if (count >= client.pullFlush) {
+        store();
+        if (count >= client.pullFlush) await writing; // a write runs: hold no more than this meanwhile
+      }
       req = next;
     }
   } finally {
@@ -79,25 +84,32 @@ export async function pull(client, signal) {
   }
 }
 
+// AHEAD is how many pages may be asked for before pull takes them.
+const AHEAD = 2;
+
 // HEAD matches the start of a pull answer up to has_more.
 const HEAD = /^\{"cursor":("(?:[^"\\]|\\.)*"),"has_more":(true|false)/;
 
 // ask asks for the page after cursor: {cursor, result, next, abort}.
 // result resolves to {page} or {err}, never rejects (a page asked for
 // ahead may never be read). next is the request for the page after it,
-// made as soon as this answer's start shows the cursor; a retry that
+// made as soon as this answer's start shows the cursor (unless AHEAD
+// pages wait already: then pull asks when it takes this one); a retry that
 // shows another cursor replaces it.
-function ask(client, cursor, signal) {
+function ask(client, cursor, signal, ahead) {
+  ahead.n++;
   const ctl = new AbortController();
   const stop = () => ctl.abort();
   signal.addEventListener('abort', stop, { once: true });
-  const req = { cursor, next: null, abort: stop };
+  let counted = true;
+  const release = () => { if (counted) (counted = false), ahead.n--; };
+  const req = { cursor, next: null, abort: stop, release };
   const peek = (head) => {
     const m = HEAD.exec(head);
     if (!m) return !'{"cursor":"'.startsWith(head.slice(0, 11)); // not this server's order: read it whole
     const after = JSON.parse(m[1]);
     if (req.next && req.next.cursor !== after) req.next.abort(), (req.next = null);
-    if (m[2] === 'true' && !req.next && !ctl.signal.aborted) req.next = ask(client, after, ctl.signal);
+    if (m[2] === 'true' && !req.next && !ctl.signal.aborted && ahead.n < AHEAD) req.next = ask(client, after, ctl.signal, ahead);
     return true;
   };
   let qs = cursor ? 'cursor=' + encodeURIComponent(cursor) : '';
@@ -105,7 +117,10 @@ function ask(client, cursor, signal) {
   const path = '/api/sync/v1/pull' + (qs ? '?' + qs : '');
   req.result = client.call('GET', path, undefined, ctl.signal, peek)
     .then((page) => ({ page }), (err) => ({ err }))
-    .finally(() => signal.removeEventListener('abort', stop));
+    .finally(() => {
+      signal.removeEventListener('abort', stop);
+      if (ctl.signal.aborted) release(); // dropped: pull never takes it
+    });
   return req;
 }
 
