@@ -85,7 +85,7 @@ export async function pull(client, signal) {
 }
 
 // AHEAD is how many pages may be asked for before pull takes them.
-const AHEAD = 2;
+const AHEAD = 4;
 
 // HEAD matches the start of a pull answer up to has_more.
 const HEAD = /^\{"cursor":("(?:[^"\\]|\\.)*"),"has_more":(true|false)/;
