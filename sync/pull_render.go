@@ -44,8 +44,20 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 		}
 	}
 
+	// The cursor and has_more go first: a client reading the answer as it
+	// arrives can ask for the next page before the changes are in.
+	cur, err := encodeCursor(p.cursor, key)
+	if err != nil {
+		return err
+	}
 	buf.Grow(256 + len(p.rows)*recordSizeHint)
-	buf.WriteString(`{"changes":[`)
+	buf.WriteString(`{"cursor":`)
+	buf.WriteString(strconv.Quote(cur))
+	buf.WriteString(`,"has_more":`)
+	buf.WriteString(strconv.FormatBool(p.hasMore))
+	buf.WriteString(`,"reset":`)
+	buf.WriteString(strconv.FormatBool(p.reset))
+	buf.WriteString(`,"changes":[`)
 	n := 0
 	for _, r := range p.rows {
 		rec, ok := records[recordKey{r.Collection, r.RecordID}]
@@ -68,17 +80,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 		buf.Write(rec.json)
 		buf.WriteByte('}')
 	}
-	cur, err := encodeCursor(p.cursor, key)
-	if err != nil {
-		return err
-	}
-	buf.WriteString(`],"cursor":`)
-	buf.WriteString(strconv.Quote(cur))
-	buf.WriteString(`,"has_more":`)
-	buf.WriteString(strconv.FormatBool(p.hasMore))
-	buf.WriteString(`,"reset":`)
-	buf.WriteString(strconv.FormatBool(p.reset))
-	buf.WriteString("}")
+	buf.WriteString("]}")
 	return nil
 }
 

@@ -5,11 +5,12 @@ package syncjs_test
 // IndexedDB in headless Chromium (bench/bench-page.js, driven by
 // bench/driver.mjs through playwright-core), next to the Go client
 // (sync/client, records in memory) of the same person on the same data
-// and server in the same run; then the incremental sync with nothing new
-// (one round trip each). It needs Chromium (Debian's, installed by
-// apt.Tool) and npm. Run it with
+// and server in the same run, both asking for pages of 1000 (BENCH_LIMIT
+// sets another size); then the incremental sync with nothing new (one
+// round trip each). It needs Chromium (Debian's, installed by apt.Tool)
+// and npm. Run it with
 //
-//	go test ./sync/js/ -run '^$' -bench SyncBrowser -benchtime 5x -count 3
+//	go test ./sync/js/ -run '^$' -bench 'SyncBrowser$' -benchtime 3x -count 5
 //
 // Every benchmark ends with summary lines (medians over the -count runs
 // so far): records/s of each side and their ratio (target: the browser at
@@ -17,7 +18,8 @@ package syncjs_test
 // (target < 100 ms in the browser). The page also sums the time spent
 // waiting for the server (fetch until the answer's headers) and in
 // IndexedDB writes (store.batch and put), reported as metrics; the two
-// overlap, since the client asks for the next page while it writes one.
+// overlap, since the client asks for the next page while it reads and
+// writes one. BENCH_TIMELINE=1 prints each first sync's timeline.
 
 import (
 	"bufio"
@@ -59,8 +61,13 @@ func BenchmarkSyncBrowser(b *testing.B) {
 	token := servertest.Token(b, data.begeleider)
 	page := startBrowser(b, node, srv.URL+"/_bench/bench.html", chromium)
 
+	// Both clients ask for pages of the JS client's default size (1000),
+	// or BENCH_LIMIT's.
+	limit := 1000
+	fmt.Sscan(os.Getenv("BENCH_LIMIT"), &limit)
 	goClient := func(gzip bool) *client.Client {
 		c := client.New(srv.URL, fmt.Sprintf("bench-go-%d", time.Now().UnixNano()))
+		c.PullLimit = limit
 		if !gzip { // Go's transport would ask for gzip itself, as a browser does
 			c.HTTP = &http.Client{Transport: &http.Transport{DisableCompression: true}}
 		}
@@ -96,12 +103,15 @@ func BenchmarkSyncBrowser(b *testing.B) {
 			meter := start(b)
 			for b.Loop() {
 				b.StopTimer()
-				page.call(b, "prepare", map[string]any{"token": token, "db": fmt.Sprintf("bench-%d", time.Now().UnixNano()), "dexieOptions": dexieOptions}, nil)
+				page.call(b, "prepare", map[string]any{"token": token, "db": fmt.Sprintf("bench-%d", time.Now().UnixNano()), "dexieOptions": dexieOptions, "pullLimit": limit}, nil)
 				b.StartTimer()
 				var r pageTiming
 				page.call(b, "sync", 1, &r)
 				b.StopTimer()
 				split.add(r)
+				if os.Getenv("BENCH_TIMELINE") != "" {
+					fmt.Fprintf(os.Stderr, "timeline: %v\n", r.Timeline)
+				}
 				var n int
 				if page.call(b, "count", nil, &n); n != data.total {
 					b.Fatalf("IndexedDB holds %d records, want %d", n, data.total)
@@ -113,6 +123,9 @@ func BenchmarkSyncBrowser(b *testing.B) {
 		}
 	}
 	b.Run("first/js-chromium-dexie", jsFirst(nil))
+	// DexieStore's writes are strict (complete once on disk); Chromium's
+	// default since version 121 is relaxed (once the OS has the data).
+	b.Run("first/js-chromium-dexie-relaxed", jsFirst(map[string]any{"chromeTransactionDurability": "relaxed"}))
 
 	b.Run("incremental/go-client", func(b *testing.B) {
 		c := goClient(true)
@@ -249,6 +262,7 @@ func (p *browser) read(tb testing.TB, out any) {
 type pageTiming struct {
 	Ms, FetchMs, StoreMs float64
 	Requests             int
+	Timeline             [][2]any // what happened when (ms), printed with BENCH_TIMELINE=1
 	runs                 int
 }
 
@@ -325,3 +339,70 @@ func human(ns float64) string {
 }
 
 func verdict(ok bool) string { return map[bool]string{true: "met", false: "MISSED"}[ok] }
+
+// BenchmarkSyncBrowserProfile splits the browser's first sync into its
+// parts (bench/profile.js): the pages fetched and parsed with nothing
+// stored, then written by each way of storing them into a fresh IndexedDB
+// database with nothing else running. It prints one line per way, the
+// median of its rounds. PROFILE_LIMIT sets the page size asked for.
+//
+//	go test ./sync/js/ -run '^$' -bench SyncBrowserProfile -benchtime 1x
+func BenchmarkSyncBrowserProfile(b *testing.B) {
+	chromium := apt.Tool(b, "/usr/bin/chromium", "chromium")
+	node := servertest.NodeModules(b, ".", "playwright-core")
+	servertest.NodeModules(b, ".", "dexie")
+	cfg := server.DefaultConfig()
+	cfg.Sync.RatePerSecond = 0
+	cfg.Sync.MaxDevices = 1 << 20
+	app := servertest.NewApp(b, cfg)
+	data := fillBenchTeam(b, app, benchRecords)
+	srv := serveWith(b, app, map[string]http.Handler{"/_bench/": benchFiles()})
+	token := servertest.Token(b, data.begeleider)
+	page := startBrowser(b, node, srv.URL+"/_bench/bench.html", chromium)
+	limit := 0
+	fmt.Sscan(os.Getenv("PROFILE_LIMIT"), &limit)
+	for b.Loop() {
+		page.call(b, "prepare", map[string]any{"token": token, "db": fmt.Sprintf("bench-%d", time.Now().UnixNano())}, nil)
+		var r struct {
+			Pages, Records, Bytes int
+			Fetched               []struct{ Ms, Fetch, Parse float64 }
+			Ways                  map[string][]json.RawMessage
+		}
+		page.call(b, "profile", map[string]any{"limit": limit, "rounds": 3}, &r)
+		fmt.Printf("profile: %d records in %d pages (%d KB JSON)\n", r.Records, r.Pages, r.Bytes/1024)
+		for _, f := range r.Fetched {
+			fmt.Printf("  fetch+parse, nothing stored: %6.0f ms (waiting for the server and body %4.0f ms, JSON.parse %4.0f ms)\n", f.Ms, f.Fetch, f.Parse)
+		}
+		names := make([]string, 0, len(r.Ways))
+		for n := range r.Ways {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			var ms []float64
+			var extra []string
+			for _, raw := range r.Ways[n] {
+				var w struct {
+					Ms, Get, List float64
+					Rows          int
+				}
+				if json.Unmarshal(raw, &w.Ms) != nil {
+					json.Unmarshal(raw, &w)
+					extra = append(extra, fmt.Sprintf("get %.2f ms, observations %.0f ms, %d rows", w.Get, w.List, w.Rows))
+				}
+				ms = append(ms, w.Ms)
+			}
+			rounds := roundAll(ms)
+			sort.Float64s(ms)
+			fmt.Printf("  %-28s %6.0f ms  (rounds %v) %v\n", n, ms[len(ms)/2], rounds, extra)
+		}
+	}
+}
+
+func roundAll(v []float64) []int {
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x + 0.5)
+	}
+	return out
+}

@@ -8,14 +8,15 @@ import { SyncError, isCode } from './errors.js';
 import { Transport } from './http.js';
 import { enqueue, push, versionOf } from './outbox.js';
 import { pull } from './pull.js';
-import { addPhoto, metadata, uploadPhotos } from './photos.js';
+import { addPhoto, metadata, photosOf, uploadPhotos } from './photos.js';
 import { viewAll, viewOne } from './view.js';
+import { LAYOUT, getRecord } from './records.js';
 
 export class SyncClient {
   constructor({
     baseURL = '', store, fetch = globalThis.fetch, appVersion = '0', schemaVersion = 1, platform = 'web',
     now = () => Date.now(), onRevoked = async () => {},
-    maxBatch = 500, pullLimit = 0, maxAttempts = 5, backoffMs = 500, sleep,
+    maxBatch = 500, pullLimit = 1000, pullFlush = 5000, maxAttempts = 5, backoffMs = 500, sleep,
   }) {
     if (!store) throw new TypeError('SyncClient needs a store');
     this.store = store;
@@ -27,6 +28,7 @@ export class SyncClient {
     this.onRevoked = onRevoked;
     this.maxBatch = maxBatch;
     this.pullLimit = pullLimit;
+    this.pullFlush = pullFlush;
     this.transport = new Transport({ baseURL: this.baseURL, fetch: (...a) => fetch(...a), schemaVersion, maxAttempts, backoffMs, sleep });
     this.install = null;
     this.flags = { syncing: false, upgradeRequired: false, revoked: false, needsLogin: false, lastError: null };
@@ -41,6 +43,13 @@ export class SyncClient {
   async open() {
     this.install = (await this.store.get('meta', 'install')) ?? null;
     if (!this.install) await this.saveInstall(freshInstall());
+    if (this.install.records !== LAYOUT) {
+      // Synced records kept one a row (before chunks): drop them and pull
+      // everything again; the outbox stays.
+      const inst = { ...this.install, cursor: '', records: LAYOUT };
+      await this.store.batch([{ op: 'clear', table: 'records' }, { op: 'put', table: 'meta', key: 'install', value: inst }]);
+      this.install = inst;
+    }
     await this.refresh();
     return this;
   }
@@ -139,8 +148,8 @@ export class SyncClient {
   }
 
   // call is an authenticated sync API request.
-  call(method, path, body, signal) {
-    return this.transport.json(method, path, { auth: 'Bearer ' + (this.install.token ?? ''), body, signal });
+  call(method, path, body, signal, peek) {
+    return this.transport.json(method, path, { auth: 'Bearer ' + (this.install.token ?? ''), body, signal, peek });
   }
 
   async list(collection, filter = () => true) {
@@ -187,6 +196,12 @@ export class SyncClient {
     return id;
   }
 
+  // photos lists an observation's photos, stored and still on this device
+  // (photos.js, photosOf).
+  async photos(observationId) {
+    return photosOf(this, observationId);
+  }
+
   // photoURL is an object URL for a photo not yet uploaded (revoked by
   // wipe), the content path for a stored one (fetch it with photoBlob: it
   // needs the device token), or null.
@@ -198,7 +213,7 @@ export class SyncClient {
       }
       return this.objectURLs.get(mediaId);
     }
-    const rec = await this.store.get('records', 'media/' + mediaId);
+    const rec = await getRecord(this.store, 'media', mediaId);
     if (p?.state === 'stored' || rec?.status === 'stored') return `${this.baseURL}/api/sync/v1/media/${mediaId}/content`;
     return null;
   }
@@ -322,7 +337,7 @@ export class SyncClient {
 }
 
 function freshInstall(deviceId = newDeviceId()) {
-  return { installId: randomString(8), deviceId, counter: 0, token: null, person: null, cursor: '', lastSyncedAt: null };
+  return { installId: randomString(8), deviceId, counter: 0, token: null, person: null, cursor: '', lastSyncedAt: null, records: LAYOUT };
 }
 
 // personOf reads the person from a device token (a JWT: sub and col).

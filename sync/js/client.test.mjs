@@ -206,3 +206,29 @@ test('426: upgrade required stops and keeps everything', async () => {
   assert.equal(st.upgradeRequired, true, JSON.stringify(st.lastError));
   assert.equal(st.pendingChanges, 1);
 });
+
+test('pages asked ahead: each page asked for once, in order, everything arrives; small writes as parts', async () => {
+  const whole = await newClient('BegA');
+  await whole.sync();
+  const want = {};
+  for (const c of ['teams', 'clients', 'goals', 'goal_steps', 'safaris', 'observations']) want[c] = (await whole.list(c)).map((r) => r.id);
+
+  const cursors = [];
+  const a = await newClient('BegA', {
+    pullLimit: 2, pullFlush: 3,
+    fetch: (url, init) => {
+      if (url.includes('/pull')) cursors.push(new URL(url).searchParams.get('cursor') ?? '');
+      return fetch(url, init);
+    },
+  });
+  const st = await a.sync();
+  assert.equal(st.lastError, null, JSON.stringify(st.lastError));
+  assert.ok(cursors.length > 3, `${cursors.length} pages`);
+  assert.equal(new Set(cursors).size, cursors.length, 'no page asked for twice');
+  for (const [c, ids] of Object.entries(want)) assert.deepEqual((await a.list(c)).map((r) => r.id), ids, c);
+  // Nothing new: one pull, the same view.
+  cursors.length = 0;
+  await a.sync();
+  assert.equal(cursors.length, 1);
+  for (const [c, ids] of Object.entries(want)) assert.deepEqual((await a.list(c)).map((r) => r.id), ids, c);
+});

@@ -3,6 +3,7 @@
 // change feed past it, as the hourly purge does 30 days later: a cursor
 // taken before that delete could miss it and is refused.
 import { test } from 'node:test';
+import { changeKey, recordWrites } from './records.js';
 import assert from 'node:assert/strict';
 import { baseURL, newClient, world } from './testenv.mjs';
 
@@ -22,7 +23,7 @@ test('410 cursor_expired: pull again without a cursor, reset, nothing of the out
 
   await expire(world.StepA);
   // A record the server never sent: only a reset drops it.
-  await a.store.put('records', 'goals/ghost0000000001', { id: 'ghost0000000001', title: 'Spook', version: 1 });
+  await a.store.batch(await recordWrites(a.store, new Map([[changeKey('goals', 'ghost0000000001'), { id: 'ghost0000000001', title: 'Spook', version: 1 }]])));
   const id = await a.create('observations', { safari: world.SafariA, kind: 'facility', title: 'Na verlopen cursor', author_user: world.BegA });
 
   pulls.length = 0;

@@ -16,8 +16,10 @@ export class Transport {
   }
 
   // json sends a request to path (under baseURL) with auth as the whole
-  // Authorization header, and returns the decoded 200 answer.
-  async json(method, path, { auth = '', body, signal } = {}) {
+  // Authorization header, and returns the decoded 200 answer. peek, if
+  // given, sees the start of a 200 answer's text as it arrives (every try's)
+  // until it returns true.
+  async json(method, path, { auth = '', body, signal, peek } = {}) {
     let last;
     for (let attempt = 0; attempt < Math.max(1, this.maxAttempts); attempt++) {
       if (attempt > 0) {
@@ -25,7 +27,7 @@ export class Transport {
         await this.sleep(wait, signal);
       }
       try {
-        return await this.once(method, path, auth, body, signal);
+        return await this.once(method, path, auth, body, signal, peek);
       } catch (err) {
         if (!retryable(err)) throw err;
         last = err;
@@ -34,14 +36,21 @@ export class Transport {
     throw last;
   }
 
-  async once(method, path, auth, body, signal) {
+  async once(method, path, auth, body, signal, peek) {
     const headers = { 'X-Schema-Version': String(this.schemaVersion) };
     if (auth) headers.Authorization = auth;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await this.send(this.baseURL + path, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal,
     });
-    const text = await res.text();
+    let text;
+    try {
+      text = peek && res.status === 200 && res.body ? await readPeeking(res.body, peek) : await res.text();
+    } catch (err) {
+      if (signal?.aborted) throw new SyncError({ code: 'aborted', message: 'sync was aborted' });
+      this.online = false;
+      throw new SyncError({ code: 'network', message: 'the answer broke off: ' + String(err?.message || err) });
+    }
     if (res.status === 200) return text ? JSON.parse(text) : {};
     throw errorOf(res, text);
   }
@@ -65,6 +74,30 @@ export class Transport {
     const d = this.backoffMs * 2 ** attempt;
     return d / 2 + Math.random() * (d / 2);
   }
+}
+
+// PEEK_MAX is how much of an answer's start peek sees at most.
+const PEEK_MAX = 4096;
+
+// readPeeking reads a body as text, showing its start to peek as it
+// arrives.
+async function readPeeking(body, peek) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parts = [];
+  let head = '', peeking = true;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const part = decoder.decode(value, { stream: true });
+    parts.push(part);
+    if (peeking) {
+      head += part.slice(0, PEEK_MAX - head.length);
+      peeking = !peek(head) && head.length < PEEK_MAX;
+    }
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 // errorOf reads the protocol's error shape from an answer, or makes one.

@@ -9,7 +9,7 @@
 
 import { mutationId, outboxKey } from './ids.js';
 import { SyncError, isCode } from './errors.js';
-import { recordKey } from './view.js';
+import { changeKey, getRecord, recordWrites } from './records.js';
 
 // enqueue persists the next counter, then queues the mutation made with
 // its id, and returns the mutation.
@@ -24,7 +24,7 @@ export async function enqueue(client, fields) {
 
 // versionOf is the server version of the synced record, 0 if none.
 export async function versionOf(store, collection, id) {
-  const rec = await store.get('records', recordKey(collection, id));
+  const rec = await getRecord(store, collection, id);
   return typeof rec?.version === 'number' ? rec.version : 0;
 }
 
@@ -53,13 +53,14 @@ export async function push(client, signal) {
     let answered = 0;
     await client.exclusive(async () => {
       const ops = [];
-      const folded = new Map(); // record key -> what this batch wrote so far
+      const folded = new Map(); // changeKey -> the record as this batch leaves it (null: deleted)
       for (const [key, m] of batch) {
         const r = results.get(m.mutation_id);
         if (!r) continue;
         answered++;
         ops.push(...(await settle(client.store, folded, key, m, r)));
       }
+      ops.push(...(await recordWrites(client.store, folded)));
       await client.store.batch(ops);
     });
     if (answered === 0) {
@@ -69,15 +70,13 @@ export async function push(client, signal) {
 }
 
 // settle returns the writes that take one answered mutation out of the
-// outbox and keep what its result means for the device.
+// outbox and keep what its result means for the device; the synced record
+// it changes goes into folded (written by the caller, chunks at a time).
 async function settle(store, folded, key, m, r) {
   const ops = [{ op: 'delete', table: 'outbox', key }];
   const put = (table, k, value) => ops.push({ op: 'put', table, key: k, value });
-  const putRecord = (k, value) => {
-    folded.set(k, value);
-    ops.push(value ? { op: 'put', table: 'records', key: k, value } : { op: 'delete', table: 'records', key: k });
-  };
-  const rk = recordKey(m.collection, m.id);
+  const putRecord = (k, value) => folded.set(k, value);
+  const rk = changeKey(m.collection, m.id);
   if (r.status === 'applied') {
     // Fold it in as the server now has it, so the next edit's base and
     // base_version are what this device last wrote; the whole record
@@ -85,7 +84,7 @@ async function settle(store, folded, key, m, r) {
     if (m.op === 'delete') {
       putRecord(rk, null);
     } else {
-      const rec = folded.has(rk) ? folded.get(rk) : await store.get('records', rk);
+      const rec = folded.has(rk) ? folded.get(rk) : await getRecord(store, m.collection, m.id);
       if (rec || m.op === 'create') putRecord(rk, { ...(rec ?? { id: m.id }), ...m.data, version: r.version });
     }
   } else if (r.status === 'conflict') {

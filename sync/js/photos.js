@@ -6,16 +6,52 @@
 import { newId, sha256Hex } from './ids.js';
 import { SyncError, isCode, retryable } from './errors.js';
 import { errorOf } from './http.js';
+import { viewAll } from './view.js';
 
 // addPhoto queues a photo for an observation and returns its media id.
 export async function addPhoto(client, observationId, blob, { contentType } = {}) {
   const bytes = await toBytes(blob);
   const photo = {
     id: newId(), observation: observationId, sha256: await sha256Hex(bytes), size: bytes.byteLength,
-    content_type: contentType || blob.type || 'image/jpeg', state: 'queued', bytes,
+    content_type: contentType || blob.type || 'image/jpeg', state: 'queued', added_at: client.now(), bytes,
   };
   await client.exclusive(() => client.store.put('photos', photo.id, photo));
   return photo.id;
+}
+
+// photosOf lists the photos of an observation: its media records (other
+// devices' photos too) and the photos queued or refused on this device,
+// each once, oldest first, as {id, observation, content_type, size,
+// state, local}. state is 'queued' (waiting on this device), 'refused'
+// (see status().refused), 'pending' (announced, its bytes not yet on the
+// server) or 'stored'; local says the bytes are on this device.
+export async function photosOf(client, observationId) {
+  const byId = new Map();
+  for (const m of await viewAll(client.store, 'media')) {
+    if (m.observation !== observationId) continue;
+    byId.set(m.id, {
+      id: m.id, observation: m.observation, content_type: m.content_type ?? '', size: m.size ?? 0,
+      state: m.status === 'stored' ? 'stored' : 'pending', local: false, created: m.created ?? '',
+    });
+  }
+  for (const [id, p] of await client.store.all('photos')) {
+    if (p.observation !== observationId) continue;
+    const known = byId.get(id);
+    byId.set(id, {
+      id, observation: p.observation, content_type: p.content_type, size: p.size,
+      state: p.state, local: Boolean(p.bytes),
+      created: known?.created || (p.added_at ? pbTime(p.added_at) : ''),
+    });
+  }
+  return [...byId.values()]
+    .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1))
+    .map(({ created, ...p }) => p);
+}
+
+// pbTime writes a time as PocketBase does (2026-05-01 10:00:00.000Z), so
+// it sorts with records' created.
+function pbTime(ms) {
+  return new Date(ms).toISOString().replace('T', ' ');
 }
 
 // uploadPhotos sends every queued photo. A failure that may pass (no

@@ -65,3 +65,30 @@ test('a photo the server refuses (not JPEG or PNG) moves to refused, bytes kept'
   assert.equal(st.refused[0].error.code, 'unsupported_media_type');
   assert.match(await a.photoURL(id), /^blob:/);
 });
+
+test('photos(observation): queued ones on the device, then stored ones on every device, oldest first', async () => {
+  let now = Date.parse('2026-05-01T10:00:00Z');
+  const a = await newClient('BegA', { now: () => now++ });
+  const obs = await a.create('observations', { safari: world.SafariA, kind: 'facility', title: 'Met foto\'s', author_user: world.BegA });
+  const first = await a.addPhoto(obs, uniqueJPEG(), { contentType: 'image/jpeg' });
+  const second = await a.addPhoto(obs, new Blob([uniqueJPEG()], { type: 'image/jpeg' }));
+  const refused = await a.addPhoto(obs, new Uint8Array([1, 2, 3]), { contentType: 'image/heic' });
+  const other = await a.addPhoto(world.ObsA, uniqueJPEG(), { contentType: 'image/jpeg' });
+  const brief = (list) => list.map((p) => [p.id, p.state, p.local]);
+  assert.deepEqual(brief(await a.photos(obs)), [[first, 'queued', true], [second, 'queued', true], [refused, 'queued', true]]);
+  const [p] = await a.photos(obs);
+  assert.equal(p.observation, obs);
+  assert.equal(p.content_type, 'image/jpeg');
+  assert.ok(p.size > 0);
+
+  const st = await a.sync();
+  assert.equal(st.pendingPhotos, 0, JSON.stringify(st.lastError));
+  const after = await a.photos(obs);
+  assert.deepEqual(new Set(brief(after).map(JSON.stringify)), new Set([[first, 'stored', false], [second, 'stored', false], [refused, 'refused', true]].map(JSON.stringify)));
+  assert.ok(!after.some((x) => x.id === other));
+
+  const b = await newClient('BegA');
+  await b.sync();
+  assert.deepEqual(new Set((await b.photos(obs)).map((x) => `${x.id} ${x.state} ${x.local}`)), new Set([`${first} stored false`, `${second} stored false`]));
+  assert.deepEqual(await b.photos('nothing00000000'), []);
+});

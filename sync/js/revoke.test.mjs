@@ -1,6 +1,7 @@
 // revoke.test.mjs: a revoked device hands over its work and wipes; a
 // begeleider who leaves a team drops it.
 import { test } from 'node:test';
+import { changeKey, recordWrites } from './records.js';
 import assert from 'node:assert/strict';
 import { newClient, rest, tokens, world, uniqueJPEG } from './testenv.mjs';
 
@@ -46,7 +47,7 @@ test('leaving a team drops its records; rejoining brings them back', async () =>
 test('reset: a pull without cursor drops synced records, keeps the outbox', async () => {
   const a = await newClient('BegA');
   await a.sync();
-  await a.store.put('records', 'goals/zzzzzzzzzzzzzzz', { id: 'zzzzzzzzzzzzzzz', title: 'weg' });
+  await a.store.batch(await recordWrites(a.store, new Map([[changeKey('goals', 'zzzzzzzzzzzzzzz'), { id: 'zzzzzzzzzzzzzzz', title: 'weg' }]])));
   const id = await a.create('observations', { safari: world.SafariA, kind: 'facility', title: 'Blijft', author_user: world.BegA });
   await a.saveInstall({ ...a.install, cursor: '' });
   a.transport.fetch = async (url, init) => (url.includes('/push') ? Promise.reject(new TypeError('offline')) : fetch(url, init));

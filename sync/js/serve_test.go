@@ -50,7 +50,7 @@ func benchFiles() http.Handler {
 			file = filepath.Join("node_modules", "dexie", "dist", "dexie.mjs")
 		case strings.HasPrefix(p, "sync/") && strings.HasSuffix(p, ".js") && !strings.Contains(p[5:], "/"):
 			file = p[5:]
-		case p == "bench.html" || p == "bench-page.js":
+		case p == "bench.html" || p == "bench-page.js" || p == "profile.js":
 			file = filepath.Join("bench", p)
 		default:
 			http.NotFound(w, r)

@@ -2,10 +2,7 @@
 // records with their own pending mutations applied on top, in order
 // (creates shown, updates merged, deletes hidden).
 
-// recordKey is a record's key in the records table.
-export function recordKey(collection, id) {
-  return `${collection}/${id}`;
-}
+import { allRecords, getRecord } from './records.js';
 
 // applyMutation returns rec (or null) with one queued mutation applied.
 export function applyMutation(rec, m) {
@@ -22,7 +19,7 @@ export function applyMutation(rec, m) {
 
 // viewOne returns a record of the local view, or null.
 export async function viewOne(store, collection, id) {
-  let rec = (await store.get('records', recordKey(collection, id))) ?? null;
+  let rec = (await getRecord(store, collection, id)) ?? null;
   for (const [, m] of await store.all('outbox')) {
     if (m.collection === collection && m.id === id) rec = applyMutation(rec, m);
   }
@@ -32,7 +29,7 @@ export async function viewOne(store, collection, id) {
 // viewAll returns the local view of a collection, by id.
 export async function viewAll(store, collection) {
   const byId = new Map();
-  for (const [, rec] of await store.all('records', collection + '/')) byId.set(rec.id, rec);
+  for (const rec of await allRecords(store, collection)) byId.set(rec.id, rec);
   for (const [, m] of await store.all('outbox')) {
     if (m.collection !== collection) continue;
     const rec = applyMutation(byId.get(m.id) ?? null, m);

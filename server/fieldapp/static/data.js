@@ -22,19 +22,3 @@ export function byTitle(a, b) {
 export function newestFirst(a, b) {
   return String(b.date || b.created || '').localeCompare(String(a.date || a.created || ''));
 }
-
-// The library lists a photo under media only once it is stored; until
-// then the app remembers which observation a queued photo belongs to.
-const TAKEN = 'samenspel.photos';
-
-export function rememberPhoto(observationID, mediaID) {
-  const taken = JSON.parse(localStorage.getItem(TAKEN) || '{}');
-  (taken[observationID] ||= []).push(mediaID);
-  localStorage.setItem(TAKEN, JSON.stringify(taken));
-}
-
-// photoIDs are the media ids of an observation's photos, stored or queued.
-export function photoIDs(media, observationID) {
-  const taken = JSON.parse(localStorage.getItem(TAKEN) || '{}')[observationID] || [];
-  return [...new Set([...media.filter((m) => m.observation === observationID).map((m) => m.id), ...taken])];
-}

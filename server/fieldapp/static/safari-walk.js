@@ -4,7 +4,7 @@
 // of it is kept on the phone and sent when there is a network.
 import { L } from './labels-nl.js';
 import { el, field, heading, choices, picked } from './dom.js';
-import { rows, one, rememberPhoto, photoIDs } from './data.js';
+import { rows, one } from './data.js';
 
 export async function show(main, ctx, safariID) {
   const { client } = ctx;
@@ -64,7 +64,7 @@ function form(ctx, safari, refresh) {
     if (location) data.location = location; // a geoPoint: {lon, lat}
     if (me.role === 'client') data.author_client = me.id; else data.author_user = me.id;
     const id = await client.create('observations', data);
-    for (const file of photos.files) rememberPhoto(id, await client.addPhoto(id, file, { contentType: file.type || 'image/jpeg' }));
+    for (const file of photos.files) await client.addPhoto(id, file, { contentType: file.type || 'image/jpeg' });
     saved.textContent = L.walk.saved(data.title);
     f.reset();
     location = null;
@@ -80,12 +80,11 @@ function form(ctx, safari, refresh) {
 async function drawFound(list, client, safariID) {
   const found = (await rows(client, 'observations', (o) => o.safari === safariID))
     .sort((a, b) => String(b.created || '').localeCompare(String(a.created || '')));
-  const media = await rows(client, 'media', (m) => found.some((o) => o.id === m.observation));
   const items = [];
   for (const o of found) {
-    const mine = photoIDs(media, o.id);
+    const mine = await client.photos(o.id); // stored ones and those still on the phone
     const thumbs = [];
-    for (const m of mine.map((id) => ({ id }))) {
+    for (const m of mine) {
       try {
         let url = await client.photoURL(m.id);
         if (url && !url.startsWith('blob:')) {
