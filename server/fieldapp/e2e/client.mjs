@@ -267,6 +267,7 @@ async function syncAndWait(page) {
 // shot checks the screen with axe-core (serious and critical violations
 // fail the test) and takes a full-page screenshot at 360 px.
 async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws sticky bars mid-page
   const res = await new AxeBuilder({ page }).analyze();
   const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) serious[name] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);

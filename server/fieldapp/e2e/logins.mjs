@@ -54,7 +54,8 @@ async function logIn(l) {
       await page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
     }
     if (!serious[l.role]) {
-      const res = await new AxeBuilder({ page }).analyze();
+      await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws sticky bars mid-page
+  const res = await new AxeBuilder({ page }).analyze();
       const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       serious[l.role] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
       await page.screenshot({ path: `${cfg.artifacts}/app-login-${l.role}.png`, fullPage: true });
