@@ -180,18 +180,27 @@ export const L = {
     goalsIntro: 'Eerst het doel van de cliënt, in eigen woorden. Dan wie kan helpen: eerst het eigen netwerk, dan pas formele hulp.',
     noGoals: 'Nog geen doelen. Wat wil de cliënt zelf?',
     addGoal: 'Nieuw doel',
-    goal: 'Het doel, in de woorden van de cliënt',
+    goalOf: (n) => `Doel van ${n}, in eigen woorden`,
     why: 'Waarom is dit belangrijk? (de droom erachter)',
+    edit: 'Doel aanpassen',
+    editHintOf: (n) => `Gebruik de woorden van ${n}. Pas je de woorden aan? Dan vraagt de app ${n} opnieuw of dit de eigen woorden zijn.`,
+    agreedOf: (n, d) => `${n} zei op ${d}: dit zijn mijn woorden.`,
+    notAgreedOf: (n) => `${n} heeft deze woorden nog niet bevestigd.`,
     domain: 'Levensgebied',
     goalStatus: 'Hoe staat het ervoor?',
     steps: 'Stappen',
     noSteps: 'Nog geen stappen.',
     addStep: 'Stap toevoegen',
+    editStep: 'Stap aanpassen',
     step: 'Wat is de stap?',
     carriedBy: 'Wie doet het?',
+    stepsBy: { client: 'Dit doet de cliënt zelf', network: 'Hierbij helpt iemand uit het netwerk', begeleider: 'Hierbij helpt de begeleider', other_professional: 'Hierbij helpt een andere professional' },
+    stepStatus: 'Hoe gaat het?',
     contact: 'Wie uit het netwerk?',
     observation: 'Een plek of initiatief uit de wijk (mag leeg)',
+    reflection: 'Terugblik: hoe ging het?',
     noneChosen: '— geen —',
+    notHere: 'Blijft zoals het was',
     due: 'Wanneer?',
     networkLink: 'Netwerk bekijken',
     goalsLink: 'Doelen bekijken',
@@ -207,12 +216,12 @@ export const L = {
     canDo: 'Waarmee kan deze persoon helpen?',
     contactStatus: 'Contact',
     formal: 'Betaalde of professionele hulp',
+    editContact: 'Aanpassen',
     consent: 'De cliënt vindt het goed dat wij contact opnemen',
     phone: 'Telefoon',
     email: 'E-mail',
     note: 'Opmerking',
     helpsWith: (s) => `Kan helpen met: ${s}`,
-    contactIs: (s) => s,
   },
 
   domains: {
@@ -256,6 +265,7 @@ export const L = {
     carriedBy: 'Wie doet het?',
     carriers: { client: 'Ikzelf', network: 'Iemand uit mijn netwerk', begeleider: 'Mijn begeleider', other_professional: 'Een andere professional' },
     contact: 'Wie uit mijn netwerk?',
+    reflection: 'Hoe ging het? (terugblik)',
     stepStatus: 'Hoe gaat het?',
     networkTitle: 'Mijn netwerk',
     networkIntro: 'Wie zijn er in jouw leven? Cirkel 1 staat het dichtst bij jou. Professionele hulp staat onderaan.',
@@ -320,3 +330,12 @@ export const L = {
   },
   feedbackKinds: { question: 'Vraag', appreciation: 'Waardering', suggestion: 'Suggestie' },
 };
+
+// voice is the words of the goal and network screens for who is looking:
+// the cliënt about their own plan ("Mijn doel"), or a begeleider about a
+// cliënt's, by name ("Doel van Sanne").
+export function voice(me, name) {
+  if (me.role === 'client') return L.my;
+  const c = L.client;
+  return { ...c, carriers: L.carriers, goal: c.goalOf(name), editHint: c.editHintOf(name), agreed: (d) => c.agreedOf(name, d), notAgreed: c.notAgreedOf(name), consentHint: L.my.consentHint };
+}
