@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -31,10 +32,12 @@ import (
 // right from its first paint), finish the walk, and come back online. The
 // tab is closed in the middle of the push (the server applied it, the
 // answer never arrived), reopened and closed again while the first photo's
-// bytes are on their way, and opened a third time; then they answer the
-// teamadviseur's newest note offline and sync again. Then the server holds
-// each record once, the photos are stored without GPS and upright, and the
-// answer is the team's, to one of its notes.
+// bytes are on their way, and opened a third time; then, offline again,
+// they change a cliënt's step (its status) and network contact (its
+// circle), answer the teamadviseur's newest note and sync. Then the server
+// holds each record once, the photos are stored without GPS and upright,
+// the answer is the team's, to one of its notes, and the step and the
+// contact have the changed field and every other as it was.
 func TestFieldAppOfflineWalk(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
@@ -45,7 +48,11 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 		t.Fatalf("demo: %v", err)
 	}
 	beg, team := mustBegeleider(t, app, sum)
-	client := mustRecord(t, app, schema.Clients, "team = {:team}", dbx.Params{"team": team.Id})
+	client, step, contact := mustStepAndContact(t, app, team.Id)
+	edit := map[string]any{"step": step.Id, "status": "done", "contact": contact.Id, "circle": contact.GetInt("circle")%3 + 1}
+	if step.GetString("status") == "done" {
+		edit["status"] = "doing"
+	}
 	srv := servertest.Serve(t, app)
 
 	artifacts := filepath.Join(repoRoot(t), "test-artifacts")
@@ -74,7 +81,7 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 		"safari": map[string]any{"title": title, "observations": jsonObs(walk, func(o obs) map[string]any {
 			return map[string]any{"title": o.Title, "kind": o.Kind, "threshold": o.Threshold, "note": o.Note, "photo": o.Photo, "here": o.Here}
 		}), "reflection": "Binnenlopen bleek de grootste drempel."},
-		"answer": answer,
+		"answer": answer, "edit": edit,
 		"photos": map[string]string{
 			"bieb.jpg": base64.StdEncoding.EncodeToString(gpsJPEG(t)),
 			"tuin.jpg": base64.StdEncoding.EncodeToString(plainJPEG(t)),
@@ -136,6 +143,8 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 		}
 	}
 	mustAnswer(t, app, team, beg, answer)
+	mustChanged(t, app, step, map[string]any{"status": edit["status"]})
+	mustChanged(t, app, contact, map[string]any{"circle": edit["circle"]})
 	phone := newDevice(t, srv.URL, beg)
 	for _, w := range walk {
 		media, err := app.FindAllRecords(schema.Media, dbx.HashExp{"observation": byTitle[w.Title].Id})
@@ -240,6 +249,49 @@ func mustAnswer(tb testing.TB, app core.App, team, beg *core.Record, text string
 	note, err := app.FindRecordById(schema.Feedback, a.GetString(schema.FieldAnswerTo))
 	if err != nil || note.GetString(schema.FieldTeam) != team.Id || note.GetString(schema.FieldAnswerTo) != "" {
 		tb.Errorf("answer_to %q: %v, want a top-level note of the team", a.GetString(schema.FieldAnswerTo), err)
+	}
+}
+
+// mustStepAndContact is a cliënt of the team with a goal step and someone
+// in a circle of their network, for the begeleider to change.
+func mustStepAndContact(tb testing.TB, app core.App, team string) (client, step, contact *core.Record) {
+	tb.Helper()
+	var ids struct {
+		Client  string `db:"client"`
+		Step    string `db:"step"`
+		Contact string `db:"contact"`
+	}
+	err := app.DB().NewQuery(`SELECT c.id AS client, s.id AS step, n.id AS contact FROM clients c
+		JOIN goals g ON g.client = c.id JOIN goal_steps s ON s.goal = g.id
+		JOIN network_contacts n ON n.client = c.id AND NOT n.formal AND n.circle BETWEEN 1 AND 3
+		WHERE c.team = {:team} ORDER BY c.id, s.id, n.id LIMIT 1`).Bind(dbx.Params{"team": team}).One(&ids)
+	if err != nil {
+		tb.Fatalf("team %s has no cliënt with a step and a contact in a circle: %v", team, err)
+	}
+	client = mustRecord(tb, app, schema.Clients, "id = {:id}", dbx.Params{"id": ids.Client})
+	step = mustRecord(tb, app, schema.GoalSteps, "id = {:id}", dbx.Params{"id": ids.Step})
+	contact = mustRecord(tb, app, schema.NetworkContacts, "id = {:id}", dbx.Params{"id": ids.Contact})
+	return client, step, contact
+}
+
+// mustChanged checks that the server holds the record with these fields
+// changed and every other field of the form as it was.
+func mustChanged(tb testing.TB, app core.App, was *core.Record, want map[string]any) {
+	tb.Helper()
+	now, err := app.FindRecordById(was.Collection().Name, was.Id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range []string{"description", "carried_by", "contact", "observation", "due", "reflection", "status",
+		"name", "relation", "formal", "circle", "support", "involve_consent", "phone", "email", "note"} {
+		got, before := fmt.Sprint(now.Get(f)), fmt.Sprint(was.Get(f))
+		if w, ok := want[f]; ok {
+			if got != fmt.Sprint(w) {
+				tb.Errorf("%s %s: %s=%s, want %v", was.Collection().Name, was.Id, f, got, w)
+			}
+		} else if got != before {
+			tb.Errorf("%s %s: %s=%s, was %s and the begeleider did not change it", was.Collection().Name, was.Id, f, got, before)
+		}
 	}
 }
 

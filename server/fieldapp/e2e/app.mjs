@@ -6,12 +6,15 @@
 // push: the server applied the batch but its answer never reached the
 // app. Reopened, the app sends the same batch again (the server answers
 // from its log), and the tab is closed once more while the first photo's
-// bytes are on their way. Opened a third time, everything is sent; then
-// they answer the teamadviseur's newest note offline and sync again.
+// bytes are on their way. Opened a third time, everything is sent; then,
+// offline again, they change a step's status and a network contact's
+// circle for a cliënt, answer the teamadviseur's newest note and sync.
 // axe-core checks every screen. Run by app_test.go, which checks the
-// database: each record and photo exactly once, the answer once.
+// database: each record and photo exactly once, the answer once, the
+// step and the contact changed.
 //
 // Input (JSON on stdin): { url, chromium, email, password, team, client,
+//   edit: {step, status, contact, circle},
 //   safari: {title, observations: [{title, kind, threshold, note, photo?, here?}]},
 //   photos: {name: base64}, answer, artifacts, docShots? }
 // Output (JSON on stdout): { screens: [...], axe: {screen: [ids]}, interrupted: {push, photo} }
@@ -192,16 +195,35 @@ async function run() {
   await page.evaluate((c) => { location.hash = `#/client/${c}`; }, cfg.client);
   await page.getByRole('heading', { name: /^Doelen van/ }).waitFor();
   await shot(page, 'client-goals');
+
+  // With no network, the begeleider changes how a step of the cliënt goes
+  // and moves someone to another circle of the network; both go with the
+  // next sync, as only the fields changed.
+  await setOffline(true);
+  await page.locator('#sync .offline').waitFor();
+  const { step, status, contact, circle } = cfg.edit;
+  const stepItem = page.locator('li.step', { has: page.locator(`input[name="status-${step}"]`) });
+  await stepItem.locator('summary').click();
+  await stepItem.locator(`input[name="status-${step}"][value="${status}"]`).check();
+  await stepItem.getByRole('button', { name: 'Bewaren' }).click();
+  await page.locator('li.step', { has: page.locator(`input[name="status-${step}"][value="${status}"]:checked`) }).waitFor({ state: 'attached' });
   await page.getByRole('link', { name: 'Netwerk bekijken' }).click();
   await page.getByRole('heading', { name: /^Netwerk van/ }).waitFor();
   await shot(page, 'client-network');
+  const contactItem = page.locator('li.contact', { has: page.locator(`input[name="circle-${contact}"]`) });
+  await contactItem.locator('summary').click();
+  await contactItem.locator(`input[name="circle-${contact}"][value="${circle}"]`).check();
+  await contactItem.getByRole('button', { name: 'Bewaren' }).click();
+  await page.locator(`.circle-${circle} li.contact`, { has: page.locator(`input[name="circle-${contact}"]`) }).waitFor();
+  await page.locator('#sync .waiting').filter({ hasText: '2 wijzigingen wachten' }).waitFor();
+  const sent = await page.evaluate(async () => JSON.parse(await (await (await import('/app/session.js')).syncClient()).exportUnpushed()).outbox);
+  const what = JSON.stringify(sent.map((m) => [m.collection, m.id, Object.keys(m.data || {})]));
+  check(what === JSON.stringify([['goal_steps', step, ['status']], ['network_contacts', contact, ['circle']]]), `the begeleider's forms sent ${what}, want only the step's status and the contact's circle`);
   await page.evaluate((t) => { location.hash = `#/team/${t}/feedback`; }, cfg.team);
   await page.getByRole('heading', { name: 'Feedback van de teamadviseur' }).waitFor();
 
   // Answer the newest note with no network; the answer shows at once and
   // goes with the next sync.
-  await setOffline(true);
-  await page.locator('#sync .offline').waitFor();
   const note = page.locator('.note').first();
   await note.getByLabel('Jouw antwoord').fill(cfg.answer);
   await note.getByRole('button', { name: 'Antwoord versturen' }).click();

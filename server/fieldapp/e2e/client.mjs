@@ -83,18 +83,28 @@ async function run() {
   await cl.context.setOffline(true);
   await bg.context.setOffline(true);
   await page.locator('#sync .offline').waitFor();
-  // The begeleider screens have no rewording form (yet): the begeleider's
-  // edit goes through the app's own sync client, as a screen would.
-  // They also put the goal on hold and add a step of their own: those are
-  // not the cliënt's words, so they stand, and the cliënt sees them.
-  const paused = await bg.page.evaluate(async ({ goal, title, step }) => {
-    const c = await (await import('/app/session.js')).syncClient();
-    const status = (await c.get('goals', goal)).status === 'paused' ? 'active' : 'paused';
-    await c.update('goals', goal, { title });
-    await c.update('goals', goal, { status });
-    await c.create('goal_steps', { goal, description: step, carried_by: 'begeleider', status: 'planned' });
-    return status;
-  }, { goal: cfg.goal, title: cfg.begTitle, step: cfg.begStep });
+  // The begeleider rewords the goal in their own form on the cliënt's
+  // goals, puts it on hold (or back) in the same save, and adds a step of
+  // their own: the status and the step are not the cliënt's words, so they
+  // stand, and the cliënt sees them.
+  const bgCard = goalCard(bg.page);
+  await bgCard.locator('summary', { hasText: 'Doel aanpassen' }).click();
+  const bgForm = bgCard.locator('form.edit-goal');
+  await bgForm.getByLabel(/^Doel van .+, in eigen woorden$/).fill(cfg.begTitle);
+  const paused = (await bgForm.getByLabel('Even niet').isChecked()) ? 'active' : 'paused';
+  await bgForm.getByLabel(paused === 'paused' ? 'Even niet' : 'Mee bezig').check();
+  await shot(bg.page, 'begeleider-goal-edit');
+  await bgForm.getByRole('button', { name: 'Bewaren' }).click();
+  await bg.page.getByRole('heading', { name: `“${cfg.begTitle}”` }).waitFor();
+  const addStep = bgCard.locator('details', { has: bg.page.locator('summary', { hasText: 'Stap toevoegen' }) });
+  await addStep.locator('summary').click();
+  await addStep.getByLabel('Wat is de stap?').fill(cfg.begStep);
+  await addStep.getByLabel('De begeleider').check();
+  await addStep.getByRole('button', { name: 'Stap toevoegen' }).click();
+  await bgCard.locator('section.steps', { has: bg.page.getByRole('heading', { name: 'Hierbij helpt de begeleider' }) }).getByText(cfg.begStep).waitFor();
+  const sent = await bg.page.evaluate(async () => JSON.parse(await (await (await import('/app/session.js')).syncClient()).exportUnpushed()).outbox);
+  check(sent.length === 2 && JSON.stringify(Object.keys(sent[0].data || {}).sort()) === '["status","title"]',
+    `the begeleider's form sent ${JSON.stringify(sent.map((m) => [m.op, m.collection, Object.keys(m.data || {})]))}, want the title and status, then the step`);
   const card = goalCard(page);
   await card.locator('summary', { hasText: 'Woorden aanpassen' }).click();
   await card.getByLabel('Mijn doel, in mijn eigen woorden').fill(cfg.clientTitle);
@@ -116,6 +126,8 @@ async function run() {
   await openClientGoals(bg.page);
   await bg.page.getByRole('heading', { name: `“${cfg.clientTitle}”` }).waitFor();
   check(!(await bg.page.getByText(cfg.begTitle).count()), 'the begeleider still sees their own words as the goal');
+  // The server cleared the agreement when the begeleider reworded the goal.
+  await goalCard(bg.page).getByText(/heeft deze woorden nog niet bevestigd\.$/).waitFor();
   await page.reload();
   await page.getByRole('heading', { name: `“${cfg.clientTitle}”` }).waitFor();
 
