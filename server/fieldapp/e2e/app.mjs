@@ -132,6 +132,7 @@ async function run() {
   // changes and photos waiting, the same last sync.
   await page.reload();
   await page.getByRole('heading', { name: `Op pad: ${cfg.safari.title}` }).waitFor();
+  await page.locator('.found').nth(cfg.safari.observations.length - 1).waitFor({ timeout: 5000 }).catch(() => {}); // drawn after the heading
   const found = await page.locator('.found strong').allTextContents();
   check(found.length === cfg.safari.observations.length, `after an offline reload ${found.length} observations: ${found}`);
   check((await page.locator('.thumb').count()) === 2, 'after an offline reload the 2 photos are not shown');
