@@ -24,11 +24,12 @@ const (
 )
 
 // staffOTPTemplate is the mail with the login code, in Dutch at B1 level.
-// {APP_NAME} and {OTP} are PocketBase's placeholders.
+// {OTP} is PocketBase's placeholder. The name is written out: PocketBase's
+// {APP_NAME} is "Acme" until someone sets it in the dashboard.
 var staffOTPTemplate = core.EmailTemplate{
-	Subject: "Je inlogcode voor {APP_NAME}",
+	Subject: "Je inlogcode voor Samenspel",
 	Body: `<p>Hallo,</p>
-<p>Je logt in bij {APP_NAME}. Je inlogcode is:</p>
+<p>Je logt in bij Samenspel. Je inlogcode is:</p>
 <p><strong style="font-size:1.5em;letter-spacing:0.1em">{OTP}</strong></p>
 <p>De code werkt 5 minuten en maar één keer.</p>
 <p>Probeerde je niet in te loggen? Dan kent iemand anders je wachtwoord. Verander je wachtwoord en meld het bij je coördinator.</p>`,
