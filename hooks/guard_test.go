@@ -20,7 +20,8 @@ import (
 // TestDisabledPersonIsLockedOut: a staff member or client whose account is
 // disabled loses access at once: a token minted before (a lost phone's)
 // gets 401 on the REST API, and logging in with the right password gets
-// 403 (the collection's auth rule, "disabled = false").
+// 403 (the collection's auth rule, "disabled = false", checked before
+// PocketBase asks staff for their second factor).
 func TestDisabledPersonIsLockedOut(t *testing.T) {
 	t.Parallel()
 	app, w := servertest.NewWorldApp(t)
@@ -41,9 +42,7 @@ func TestDisabledPersonIsLockedOut(t *testing.T) {
 				t.Fatalf("before: list status=%d, want %d", got, want)
 			}
 			login := map[string]any{"identity": p.identity, "password": servertest.Password}
-			if got, want := call(t, srv.URL, "", http.MethodPost, "/api/collections/"+collection+"/auth-with-password", login), http.StatusOK; got != want {
-				t.Fatalf("before: login status=%d, want %d", got, want)
-			}
+			servertest.LogIn(t, srv.URL, collection, p.identity, servertest.Password) // staff: password and code
 
 			r := mustFind(t, app, collection, p.person.Id)
 			r.Set(schema.FieldDisabled, true)

@@ -68,7 +68,9 @@ func Register(app core.App, cfg *Config) error {
 		MaxDevices:       cfg.Sync.MaxDevices,
 		Now:              cfg.Now,
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
+		StaffIdPMFA:      cfg.Staff.MFA == StaffMFAIdP,
 	})
+	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
 	if err := invite.Register(app, cfg.PublicURL); err != nil {
@@ -90,6 +92,9 @@ func Register(app core.App, cfg *Config) error {
 		Func: func(se *core.ServeEvent) error {
 			if err := enableRateLimits(se.App); err != nil {
 				return err
+			}
+			if err := startStaffLogin(se.App, cfg); err != nil {
+				return fmt.Errorf("staff login: %w", err)
 			}
 			if err := mountSync(se, svc, limit, cfg); err != nil {
 				return err

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"slices"
@@ -25,6 +26,11 @@ type Config struct {
 
 	Storage StorageConfig
 	Sync    SyncConfig
+	Staff   StaffLoginConfig
+
+	// MailLog is where mails go when no SMTP server is configured (the
+	// one-time login codes of staff, stafflogin.go); nil is os.Stderr.
+	MailLog io.Writer
 
 	// Now is the clock device tokens are issued and checked by; nil is
 	// time.Now. Tests move it instead of waiting.
@@ -63,6 +69,45 @@ type SyncConfig struct {
 	MaxDevices       int     // active (unrevoked) devices per person
 }
 
+// StaffLoginConfig is how staff (users) log in: password and a one-time
+// code by e-mail (PocketBase's MFA, on by default), and optionally the
+// organisation's identity provider over OpenID Connect.
+type StaffLoginConfig struct {
+	// MFA is who asks staff for a second factor: "otp" (default) is
+	// Samenspel, with a code by e-mail after the password or the OIDC
+	// login; "idp" is the organisation's identity provider, which does MFA
+	// itself, so an OIDC login needs no code from Samenspel (a password
+	// login still does). "idp" needs OIDC.
+	MFA  string
+	OIDC OIDCConfig
+}
+
+// Staff MFA modes.
+const (
+	StaffMFAOTP = "otp"
+	StaffMFAIdP = "idp"
+)
+
+// OIDCConfig is the organisation's OpenID Connect provider, set on the
+// users collection as PocketBase's "oidc" OAuth2 provider when the server
+// starts. All empty: no OIDC from the configuration (what is set in the
+// dashboard stays).
+type OIDCConfig struct {
+	AuthURL      string // authorization endpoint
+	TokenURL     string // token endpoint
+	UserInfoURL  string // userinfo endpoint; empty: the user is read from the id_token
+	ClientID     string
+	ClientSecret string
+	DisplayName  string // the button's text
+	Issuer       string // with the id_token: the only accepted "iss"
+	JWKSURL      string // with the id_token: the keys its signature is checked with
+}
+
+// Enabled reports whether any OIDC setting is given.
+func (o OIDCConfig) Enabled() bool {
+	return o.AuthURL != "" || o.TokenURL != "" || o.UserInfoURL != "" || o.ClientID != "" || o.ClientSecret != "" || o.Issuer != "" || o.JWKSURL != ""
+}
+
 // setting is one configuration knob: a flag and its environment variable.
 type setting struct {
 	flag, env, help string
@@ -77,6 +122,7 @@ func Flags(fs *pflag.FlagSet) *Config {
 		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true, PendingTTL: 24 * time.Hour},
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
 			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10},
+		Staff: StaffLoginConfig{MFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -128,6 +174,15 @@ func (c *Config) settings() []setting {
 		float("sync-rate", "SAMENSPEL_SYNC_RATE", "sync requests per second per device (0: no limit)", &c.Sync.RatePerSecond),
 		integer("sync-burst", "SAMENSPEL_SYNC_BURST", "sync requests a device may make at once", &c.Sync.RateBurst),
 		integer("max-devices", "SAMENSPEL_MAX_DEVICES", "active (unrevoked) devices a person may have", &c.Sync.MaxDevices),
+		str("staff-mfa", "SAMENSPEL_STAFF_MFA", `who asks staff for a second factor: "otp" (a code by e-mail) or "idp" (the OIDC provider does MFA)`, &c.Staff.MFA),
+		str("oidc-auth-url", "SAMENSPEL_OIDC_AUTH_URL", "staff login through OIDC: authorization endpoint", &c.Staff.OIDC.AuthURL),
+		str("oidc-token-url", "SAMENSPEL_OIDC_TOKEN_URL", "OIDC token endpoint", &c.Staff.OIDC.TokenURL),
+		str("oidc-userinfo-url", "SAMENSPEL_OIDC_USERINFO_URL", "OIDC userinfo endpoint (empty: read the id_token)", &c.Staff.OIDC.UserInfoURL),
+		str("oidc-client-id", "SAMENSPEL_OIDC_CLIENT_ID", "OIDC client id", &c.Staff.OIDC.ClientID),
+		str("oidc-client-secret", "SAMENSPEL_OIDC_CLIENT_SECRET", "OIDC client secret", &c.Staff.OIDC.ClientSecret),
+		str("oidc-display-name", "SAMENSPEL_OIDC_DISPLAY_NAME", "text of the OIDC login button", &c.Staff.OIDC.DisplayName),
+		str("oidc-issuer", "SAMENSPEL_OIDC_ISSUER", "OIDC issuer the id_token must name (without a userinfo endpoint)", &c.Staff.OIDC.Issuer),
+		str("oidc-jwks-url", "SAMENSPEL_OIDC_JWKS_URL", "OIDC keys to check the id_token with (without a userinfo endpoint)", &c.Staff.OIDC.JWKSURL),
 	}
 }
 
@@ -234,6 +289,52 @@ func (c *Config) validate() error {
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))
+	}
+	return c.validateStaff()
+}
+
+// validateStaff checks the staff login: a known MFA mode, OIDC complete
+// or absent, and "idp" only with OIDC (without it, nothing would ask
+// staff for a second factor).
+func (c *Config) validateStaff() error {
+	st := &c.Staff
+	switch st.MFA {
+	case StaffMFAOTP, StaffMFAIdP:
+	default:
+		return fmt.Errorf("%s %q: want %q (a code by e-mail) or %q (the OIDC provider does MFA)", c.name("staff-mfa"), st.MFA, StaffMFAOTP, StaffMFAIdP)
+	}
+	o := st.OIDC
+	if !o.Enabled() {
+		if st.MFA == StaffMFAIdP {
+			return fmt.Errorf("%s is %q but no OIDC provider is set: set %s, %s, %s and %s, or leave MFA to Samenspel (%q)",
+				c.name("staff-mfa"), StaffMFAIdP, c.name("oidc-auth-url"), c.name("oidc-token-url"), c.name("oidc-client-id"), c.name("oidc-client-secret"), StaffMFAOTP)
+		}
+		return nil
+	}
+	var missing []string
+	for _, m := range []struct{ flag, v string }{
+		{"oidc-auth-url", o.AuthURL}, {"oidc-token-url", o.TokenURL}, {"oidc-client-id", o.ClientID}, {"oidc-client-secret", o.ClientSecret},
+	} {
+		if m.v == "" {
+			missing = append(missing, c.name(m.flag))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("OIDC is set up in part: %s %s not set", strings.Join(missing, ", "), plural(len(missing), "is", "are"))
+	}
+	for _, u := range []struct{ flag, v string }{
+		{"oidc-auth-url", o.AuthURL}, {"oidc-token-url", o.TokenURL}, {"oidc-userinfo-url", o.UserInfoURL}, {"oidc-jwks-url", o.JWKSURL},
+	} {
+		if u.v == "" {
+			continue
+		}
+		p, err := url.Parse(u.v)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return fmt.Errorf("%s %q: want an http(s) URL", c.name(u.flag), u.v)
+		}
+	}
+	if o.UserInfoURL != "" && (o.Issuer != "" || o.JWKSURL != "") {
+		return fmt.Errorf("%s and %s check the id_token, which is not read when %s is set: give one or the other", c.name("oidc-issuer"), c.name("oidc-jwks-url"), c.name("oidc-userinfo-url"))
 	}
 	return nil
 }

@@ -18,14 +18,17 @@ var pocketBaseRateLimits = []core.RateLimitRule{
 
 // rateLimits are PocketBase's rate limits as Samenspel turns them on, per
 // client IP. Client usernames are first names, so a password must not be
-// guessable at speed: a few tries a minute at each login step. The sync
+// guessable at speed: a few tries a minute at each login step. Staff
+// request a code by e-mail at every login (MFA), so code requests may
+// come as often as password logins; guessing a code is stopped per person
+// by PocketBase itself (5 tries in 3 minutes). The sync
 // API has its own limits per device and person (ratelimit.go), so its IP
 // limit only stops floods: an office behind one address syncs many phones.
 // PocketBase picks the first rule whose label matches, in this order.
 var rateLimits = []core.RateLimitRule{
 	{Label: "*:authWithPassword", MaxRequests: 10, Duration: 60},
 	{Label: "*:authWithOTP", MaxRequests: 10, Duration: 60},
-	{Label: "*:requestOTP", MaxRequests: 5, Duration: 60},
+	{Label: "*:requestOTP", MaxRequests: 10, Duration: 60}, // one per staff login: as many as password logins
 	{Label: "*:requestPasswordReset", MaxRequests: 5, Duration: 60},
 	{Label: "*:auth", MaxRequests: 2, Duration: 3},
 	{Label: "*:create", MaxRequests: 20, Duration: 5},

@@ -156,7 +156,8 @@ func (api *syncAPI) registerDevice(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := api.svc.Register(pbAuth(c), req)
+	login := fieldsync.LoginOf(pbAuth(c), c.Request().Header.Get("Authorization"))
+	res, err := api.svc.Register(login, req)
 	if err != nil {
 		return err
 	}

@@ -714,7 +714,7 @@ func benchIncrementalHTTP(b *testing.B, env *benchEnv, person *core.Record) {
 func benchInProcessDevice(tb testing.TB, svc *fieldsync.Service, person *core.Record, deviceID string) *fieldsync.Device {
 	tb.Helper()
 	one := 1
-	reg, err := svc.Register(person, fieldsync.RegisterRequest{DeviceID: deviceID, Platform: "bench", AppVersion: "1", SchemaVersion: &one})
+	reg, err := svc.Register(fieldsync.Login{Record: person, Refreshable: true}, fieldsync.RegisterRequest{DeviceID: deviceID, Platform: "bench", AppVersion: "1", SchemaVersion: &one})
 	if err != nil {
 		tb.Fatalf("register: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -141,25 +142,73 @@ func (s *crashServer) kill() {
 	s.cmd = nil
 }
 
-// login logs a demo person in over REST and returns the token and their id.
+// login logs a demo person in over REST and returns the token and their
+// id. Staff log in with a second factor, as an app does: PocketBase
+// answers the password with 401 and an mfaId, then a code by e-mail. The
+// server has no SMTP, so it writes the mail to its log (server/stafflogin.go),
+// where this reads the code.
 func (s *crashServer) login(collection, identity string) (token, id string) {
 	s.t.Helper()
-	body, _ := json.Marshal(map[string]string{"identity": identity, "password": demo.Password})
-	res, err := http.Post(s.url()+"/api/collections/"+collection+"/auth-with-password", "application/json", bytes.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
 	var out struct {
 		Token  string `json:"token"`
+		MfaID  string `json:"mfaId"`
+		OtpID  string `json:"otpId"`
 		Record struct {
 			ID string `json:"id"`
 		} `json:"record"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK || out.Token == "" {
-		s.t.Fatalf("log in %s/%s: %d %v", collection, identity, res.StatusCode, err)
+	post := func(action string, body map[string]string) int {
+		s.t.Helper()
+		raw, _ := json.Marshal(body)
+		res, err := http.Post(s.url()+"/api/collections/"+collection+"/"+action, "application/json", bytes.NewReader(raw))
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			s.t.Fatalf("%s %s/%s: %d %v", action, collection, identity, res.StatusCode, err)
+		}
+		return res.StatusCode
+	}
+	status := post("auth-with-password", map[string]string{"identity": identity, "password": demo.Password})
+	if status == http.StatusUnauthorized && out.MfaID != "" {
+		mfaID := out.MfaID
+		logged := s.logSize()
+		if status := post("request-otp", map[string]string{"email": identity}); status != http.StatusOK || out.OtpID == "" {
+			s.t.Fatalf("request a login code for %s: %d", identity, status)
+		}
+		status = post("auth-with-otp", map[string]string{"otpId": out.OtpID, "password": s.loggedCode(identity, logged), "mfaId": mfaID})
+	}
+	if status != http.StatusOK || out.Token == "" {
+		s.t.Fatalf("log in %s/%s: %d", collection, identity, status)
 	}
 	return out.Token, out.Record.ID
+}
+
+func (s *crashServer) logSize() int64 {
+	fi, err := s.log.Stat()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// loggedCode waits for the login code mail to email that the server
+// writes to its log after offset from, and returns the code.
+func (s *crashServer) loggedCode(email string, from int64) string {
+	s.t.Helper()
+	re := regexp.MustCompile(`!!! to ` + regexp.QuoteMeta(email) + `: [^\n]*\n!!! login code: (\d+)`)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		out, err := os.ReadFile(s.log.Name())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if m := re.FindSubmatch(out[min(from, int64(len(out))):]); m != nil {
+			return string(m[1])
+		}
+	}
+	s.t.Fatalf("the server logged no login code for %s", email)
+	return ""
 }
 
 // storedAmong returns which of the mutation ids have a stored result. The

@@ -64,18 +64,23 @@ func (r *RegisterRequest) validate() error {
 }
 
 // Register registers (or re-registers) a device for the person of a
-// PocketBase auth record and returns a fresh device token. Re-registering
+// PocketBase login and returns a fresh device token. Staff need a login
+// that passed MFA (checkStaffMFA), or the answer is mfa_required. Re-registering
 // is idempotent. A device belongs to the person who registered it first:
 // device ids are not secrets (they show in mutation ids), so anyone else's
 // registration of the id is forbidden and leaves the device alone, without
 // saying whose it is or in what state. A revoked device id stays revoked:
 // the app must wipe its data and use a new id.
-func (s *Service) Register(auth *core.Record, req RegisterRequest) (*RegisterResponse, error) {
+func (s *Service) Register(login Login, req RegisterRequest) (*RegisterResponse, error) {
+	auth := login.Record
 	if auth == nil {
 		return nil, apierr.Errorf(apierr.CodeUnauthorized, "Log in to register a device.")
 	}
 	if auth.Collection().Name != schema.Users && auth.Collection().Name != schema.Clients {
 		return nil, apierr.Errorf(apierr.CodeForbidden, "Only staff and clients can register a device.")
+	}
+	if err := s.checkStaffMFA(login); err != nil {
+		return nil, err
 	}
 	if err := req.validate(); err != nil {
 		return nil, err

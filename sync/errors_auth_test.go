@@ -266,7 +266,7 @@ func TestErrorUpgradeWithoutHeader(t *testing.T) {
 	w := servertest.NewWorld(t, app)
 	old := fieldsync.New(app, fieldsync.Config{MinSchemaVersion: 1})
 	v := 1
-	reg, err := old.Register(w.BegA, fieldsync.RegisterRequest{DeviceID: "v1-phone", SchemaVersion: &v})
+	reg, err := old.Register(fieldsync.Login{Record: w.BegA, Refreshable: true}, fieldsync.RegisterRequest{DeviceID: "v1-phone", SchemaVersion: &v})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func pushWith(t *testing.T, app core.App, person *core.Record, precheck bool, mu
 	svc := fieldsync.New(app, fieldsync.Config{})
 	svc.SetPrecheck(precheck)
 	v := 1
-	reg, err := svc.Register(person, fieldsync.RegisterRequest{DeviceID: "precheck", SchemaVersion: &v})
+	reg, err := svc.Register(fieldsync.Login{Record: person, Refreshable: true}, fieldsync.RegisterRequest{DeviceID: "precheck", SchemaVersion: &v})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,9 @@ type Config struct {
 	MutationHorizon  time.Duration    // how long push results are kept for replays; at least the tombstone horizon
 	Now              func() time.Time // the clock device tokens are issued and checked by; nil is time.Now (tests set it)
 	Media            MediaConfig
+	// StaffIdPMFA: the organisation's identity provider does MFA for staff
+	// who log in through it (checkStaffMFA).
+	StaffIdPMFA bool
 }
 
 // Limits of the protocol.

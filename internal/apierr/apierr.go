@@ -29,6 +29,7 @@ const (
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal"
 	CodeMutationReused       = "mutation_id_reused" // push results only: one mutation_id sent with different content
+	CodeMFARequired          = "mfa_required"       // a device registered with a staff login that did not pass MFA
 
 	// The invite API's own (server/invite).
 	CodeInviteUsed      = "invite_used"
@@ -53,6 +54,7 @@ var statusOf = map[string]int{
 	CodeRateLimited:          http.StatusTooManyRequests,
 	CodeInternal:             http.StatusInternalServerError,
 	CodeMutationReused:       http.StatusConflict,
+	CodeMFARequired:          http.StatusForbidden,
 	CodeInviteUsed:           http.StatusGone,
 	CodeInviteExpired:        http.StatusGone,
 	CodeInviteRevoked:        http.StatusGone,

@@ -4,6 +4,7 @@
 package servertest
 
 import (
+	"io"
 	"os"
 	"sync"
 	"testing"
@@ -83,6 +84,12 @@ func newAppOn(tb testing.TB, dir string, cfg *server.Config) *tests.TestApp {
 	if cfg == nil {
 		cfg = server.DefaultConfig()
 	}
+	if cfg.MailLog == nil { // login codes: in the mailbox (otp.go), not on the test's output
+		c := *cfg
+		c.MailLog = io.Discard
+		cfg = &c
+	}
+	keepOTPs(app)
 	if err := server.Register(app, cfg); err != nil {
 		app.Cleanup()
 		tb.Fatalf("register: %v", err)

@@ -1,6 +1,7 @@
 package servertest
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 // Serve starts a real HTTP server (a loopback listener) for the app with
 // every route and middleware of a running server, closed when the test
 // ends. Use it where a test needs real HTTP: SDKs, browsers, field-app
-// clients.
+// clients. It also answers OTPPath, for scripts that log staff in.
 func Serve(tb testing.TB, app *tests.TestApp) *httptest.Server {
 	tb.Helper()
 	router, err := apis.NewRouter(app)
@@ -28,7 +29,10 @@ func Serve(tb testing.TB, app *tests.TestApp) *httptest.Server {
 	if err != nil {
 		tb.Fatalf("build mux: %v", err)
 	}
-	srv := httptest.NewServer(mux)
+	test := http.NewServeMux()
+	test.HandleFunc("GET "+OTPPath, serveOTP)
+	test.Handle("/", mux)
+	srv := httptest.NewServer(test)
 	tb.Cleanup(srv.Close)
 	return srv
 }

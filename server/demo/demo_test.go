@@ -219,10 +219,13 @@ func TestFillOrganisation(t *testing.T) {
 	if !strings.Contains(out, demo.Password) {
 		t.Errorf("password not printed:\n%s", out)
 	}
+	if !strings.Contains(out, demo.StaffCodeHint) {
+		t.Errorf("where the staff login code comes from is not printed:\n%s", out)
+	}
 }
 
 // TestFillLoginsWork logs in over real HTTP as a printed client and a
-// printed begeleider, and checks the client sees exactly their own goals.
+// printed begeleider (with the code mail), and checks the client sees exactly their own goals.
 func TestFillLoginsWork(t *testing.T) {
 	t.Parallel()
 	app, sum, _ := MustFill(t, 2)
@@ -260,7 +263,7 @@ func TestFillLoginsWork(t *testing.T) {
 		return auth.Token, auth.Record.ID
 	}
 
-	login(schema.Users, first(schema.RoleBegeleider).Login)
+	servertest.LogIn(t, srv.URL, schema.Users, first(schema.RoleBegeleider).Login, demo.Password) // staff: password and code
 	token, clientID := login(schema.Clients, first("client").Login)
 
 	req, _ := http.NewRequest("GET", srv.URL+"/api/collections/goals/records?perPage=100", nil)

@@ -22,6 +22,7 @@
 
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
+import { isMFAConsole, isMFAResponse, logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
 const FLAGS = [
@@ -65,10 +66,10 @@ async function run() {
   const setOffline = async (v) => { offline = v; await context.setOffline(v); };
   const problems = [];
   const watch = (page) => {
-    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+    page.on('response', (r) => { if (r.status() >= 400 && !isMFAResponse(r)) problems.push(`HTTP ${r.status()} ${r.url()}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) problems.push(`console: ${m.text()}`);
+      if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text()) && !isMFAConsole(m)) problems.push(`console: ${m.text()}`);
     });
     return page;
   };
@@ -81,9 +82,7 @@ async function run() {
   await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
   await shot(page, 'login');
 
-  await page.getByLabel('E-mailadres').fill(cfg.email);
-  await page.getByLabel('Wachtwoord').fill(cfg.password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await logInStaff(page, cfg.url, cfg.email, cfg.password); // password, then the code from the mail
   await page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
   await page.evaluate((t) => { location.hash = `#/team/${t}`; }, cfg.team);

@@ -16,6 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
+import { logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
 const FLAGS = [
@@ -73,9 +74,7 @@ async function run() {
 
   // The begeleider logs in on their own phone and opens the cliënt's goals.
   await bg.page.goto(`${cfg.url}/app/`);
-  await bg.page.getByLabel('E-mailadres').fill(cfg.begeleider);
-  await bg.page.getByLabel('Wachtwoord').fill(cfg.password);
-  await bg.page.getByRole('button', { name: 'Inloggen' }).click();
+  await logInStaff(bg.page, cfg.url, cfg.begeleider, cfg.password); // password, then the code from the mail
   await bg.page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
   await openClientGoals(bg.page);
 

@@ -9,6 +9,7 @@
 // Output (JSON on stdout): { ms: [per reload] }
 
 import { chromium } from 'playwright-core';
+import { logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
 const FLAGS = [
@@ -26,9 +27,7 @@ try {
   await context.route((url) => url.pathname.startsWith('/api/'), (route) => (offline ? route.abort('internetdisconnected') : route.fallback()));
   const page = await context.newPage();
   await page.goto(`${cfg.url}/app/`);
-  await page.getByLabel('E-mailadres').fill(cfg.email);
-  await page.getByLabel('Wachtwoord').fill(cfg.password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await logInStaff(page, cfg.url, cfg.email, cfg.password); // password, then the code from the mail
   await page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
   await page.evaluate((t) => { location.hash = `#/team/${t}`; }, cfg.team);

@@ -26,7 +26,12 @@ export const L = {
     wrong: 'Dit e-mailadres of wachtwoord klopt niet.',
     offline: 'Je hebt nu geen internet. Inloggen lukt alleen met internet.',
     failed: 'Inloggen lukte niet. Probeer het zo nog eens.',
-    tooMany: 'Er is te vaak geprobeerd in te loggen. Wacht een minuut en probeer het dan opnieuw.',
+    code: 'Inlogcode uit de e-mail',
+    codeSent: (email) => `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`,
+    codeSubmit: 'Inloggen met code',
+    wrongCode: 'Deze code klopt niet of is verlopen. Kijk in je e-mail.',
+    expired: 'Het inloggen duurde te lang. Laad de pagina opnieuw en begin opnieuw.',
+    tooMany: 'Te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw.',
   },
 
   // A teamadviseur or coördinator who logs in to the app.

@@ -1,7 +1,10 @@
 // Logging in: PocketBase's own password login (staff in users, cliënten in
 // clients), then the sync client registers this phone with the token. The
-// token lives only in this function; the phone keeps the device token the
-// library gets for it. Another factor (MFA) belongs here too.
+// token lives only in this module; the phone keeps the device token the
+// library gets for it. Staff have a second factor (PocketBase's MFA): the
+// password is answered with 401 and an mfaId, a code goes to their e-mail,
+// and the code with the mfaId gives the token. The server registers a
+// staff phone only with such a login.
 import { L } from './labels-nl.js';
 import { el, field } from './dom.js';
 import { remember, syncClient } from './session.js';
@@ -22,47 +25,94 @@ export function show(main, { onLoggedIn }) {
     identityField, field(L.login.password, password),
     el('label', { class: 'choice' }, isClient, el('span', {}, L.login.isClient)),
     submit, error);
+  const busy = (button, on, label) => { button.disabled = on; button.textContent = on ? L.login.busy : label; };
+  const done = async (collection, auth) => {
+    remember(await register(collection, auth));
+    onLoggedIn();
+  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
     if (!identity.value.trim() || !password.value) { error.textContent = L.required; return; }
-    submit.disabled = true;
-    submit.textContent = L.login.busy;
+    busy(submit, true);
+    const collection = isClient.checked ? 'clients' : 'users';
     try {
-      const who = await logIn(isClient.checked ? 'clients' : 'users', identity.value.trim(), password.value);
+      const auth = await post(collection, 'auth-with-password', { identity: identity.value.trim(), password: password.value }, L.login.wrong);
       password.value = '';
-      remember(who);
-      onLoggedIn();
+      if (auth.mfaId) {
+        const otp = await post(collection, 'request-otp', { email: identity.value.trim() }, L.login.failed);
+        showCode(main, identity.value.trim(), (code) => post(collection, 'auth-with-otp',
+          { otpId: otp.otpId, password: code, mfaId: auth.mfaId }, L.login.wrongCode).then((a) => done(collection, a)));
+        return;
+      }
+      await done(collection, auth);
     } catch (e) {
       error.textContent = e.message;
-      submit.disabled = false;
-      submit.textContent = L.login.submit;
+      busy(submit, false, L.login.submit);
     }
   });
   main.replaceChildren(el('h1', { tabindex: '-1' }, L.login.title), el('p', {}, L.login.intro), form);
 }
 
-async function logIn(collection, identity, password) {
+// showCode is the second step of a staff login: the code from the e-mail.
+// send(code) finishes the login or throws with a message to show.
+function showCode(main, email, send) {
+  const code = el('input', { name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', required: true });
+  const error = el('p', { class: 'error', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'primary' }, L.login.codeSubmit);
+  const form = el('form', { class: 'card', novalidate: true }, field(L.login.code, code, L.login.codeSent(email)), submit, error);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    const value = code.value.replace(/\s/g, '');
+    if (!value) { error.textContent = L.required; return; }
+    submit.disabled = true;
+    submit.textContent = L.login.busy;
+    try {
+      await send(value);
+    } catch (e) {
+      error.textContent = e.message;
+      submit.disabled = false;
+      submit.textContent = L.login.codeSubmit;
+    }
+  });
+  main.replaceChildren(el('h1', { tabindex: '-1' }, L.login.title), form);
+  code.focus();
+}
+
+// post sends one step of PocketBase's login and returns its answer: the
+// token and record, or { mfaId } when a second factor is needed. A
+// refusal throws with wrong (what the person got wrong at this step).
+async function post(collection, action, body, wrong) {
   if (!navigator.onLine) throw new Error(L.login.offline);
   let res;
   try {
-    res = await fetch(`/api/collections/${collection}/auth-with-password`, {
+    res = await fetch(`/api/collections/${collection}/${action}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ identity, password }),
+      body: JSON.stringify(body),
     });
   } catch {
     throw new Error(L.login.offline);
   }
-  if (res.status === 400 || res.status === 401 || res.status === 403) throw new Error(L.login.wrong);
+  const data = await res.json().catch(() => ({}));
+  if (res.status === 401 && data.mfaId) return { mfaId: data.mfaId };
   if (res.status === 429) throw new Error(L.login.tooMany);
+  if (res.status === 400 && /MFA/.test(data.message || '')) throw new Error(L.login.expired);
+  if (res.status === 400 || res.status === 401 || res.status === 403) throw new Error(wrong);
   if (!res.ok) throw new Error(L.login.failed);
-  const { token, record } = await res.json();
+  return data;
+}
+
+// register registers this phone with the login's token and returns the
+// person to remember. A teamadviseur or coördinator gets no device and no
+// data on the phone: elsewhere.js says where to go.
+async function register(collection, { token, record }) {
   const who = {
     id: record.id, collection, name: record.name || '', role: collection === 'clients' ? 'client' : record.role,
     teams: record.teams || (record.team ? [record.team] : []),
   };
-  if (!FOR.has(who.role)) return who; // no device, no data on the phone: elsewhere.js says where to go
+  if (!FOR.has(who.role)) return who;
   const client = await syncClient();
   await client.register(token);
   try { await client.sync(); } catch { /* the first sync is tried again in the background */ }

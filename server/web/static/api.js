@@ -5,9 +5,10 @@ const TOKEN = 'samenspel.review.token';
 const PERSON = 'samenspel.review.person';
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, data) {
     super(message);
     this.status = status;
+    this.data = data;
   }
 }
 
@@ -45,13 +46,33 @@ export async function request(method, path, body) {
   }
   if (!res.ok) {
     const msg = (data && typeof data.message === 'string' && data.message) || `Fout ${res.status}`;
-    throw new ApiError(res.status, msg);
+    throw new ApiError(res.status, msg, data);
   }
   return data;
 }
 
+// login is the first step: the password. Staff log in with a second
+// factor too: PocketBase answers the password with 401 and an mfaId, we
+// ask for a code by e-mail and return { mfaId, otpId } for loginWithCode.
+// Without MFA (it is on by default) the answer is { record }.
 export async function login(identity, password) {
-  const data = await request('POST', '/api/collections/users/auth-with-password', { identity, password });
+  let data;
+  try {
+    data = await request('POST', '/api/collections/users/auth-with-password', { identity, password });
+  } catch (err) {
+    const mfaId = err.status === 401 && err.data && err.data.mfaId;
+    if (!mfaId) throw err;
+    const otp = await request('POST', '/api/collections/users/request-otp', { email: identity });
+    return { mfaId, otpId: otp.otpId };
+  }
+  session.save(data.token, data.record);
+  return { record: data.record };
+}
+
+// loginWithCode is the second step: the code from the e-mail.
+export async function loginWithCode(step, code) {
+  const data = await request('POST', '/api/collections/users/auth-with-otp',
+    { otpId: step.otpId, password: code, mfaId: step.mfaId });
   session.save(data.token, data.record);
   return data.record;
 }

@@ -6,7 +6,7 @@
 // the fields it shows (the `fields` parameter) and expands nothing about
 // clients: it never receives a client's name or id.
 
-import { anyOf, list, login, photo, quote, refresh, request, session } from './api.js';
+import { anyOf, list, login, loginWithCode, photo, quote, refresh, request, session } from './api.js';
 import { bars, count, figure, isCount, months, percent } from './charts.js';
 import { clear, date, el } from './dom.js';
 import * as L from './labels.js';
@@ -17,6 +17,7 @@ const ROLES = new Set(['teamadviseur', 'coordinator']);
 
 const state = {
   person: null,
+  mfa: null, // { mfaId, otpId } between the password and the code
   teams: [],
   team: null,
   gen: 0, // the latest load; answers to an older one are dropped
@@ -27,6 +28,8 @@ init();
 
 async function init() {
   $('login-form').addEventListener('submit', onLogin);
+  $('code-form').addEventListener('submit', onCode);
+  $('code-back').addEventListener('click', () => showLogin(''));
   $('logout').addEventListener('click', () => logout('Je bent uitgelogd.'));
   $('pick').addEventListener('submit', (e) => { e.preventDefault(); load(); });
   $('period').addEventListener('change', onPeriod);
@@ -51,6 +54,9 @@ function showLogin(message) {
   $('review-view').hidden = true;
   $('who').hidden = true;
   $('login-view').hidden = false;
+  $('login-form').hidden = false;
+  $('code-form').hidden = true;
+  state.mfa = null;
   $('login-error').textContent = message;
   if (message) $('email').focus(); // on a fresh visit the keyboard starts at the skip link
 }
@@ -69,15 +75,20 @@ async function onLogin(e) {
   button.disabled = true;
   error.textContent = '';
   try {
-    const person = await login(email, password);
-    if (!ROLES.has(person.role)) {
-      session.clear();
-      error.textContent = 'Deze pagina is voor teamadviseurs. Begeleiders en cliënten gebruiken de Samenspel-app.';
+    const step = await login(email, password);
+    $('password').value = '';
+    if (step.record) {
+      await loggedIn(step.record);
       return;
     }
-    state.person = person;
-    $('password').value = '';
-    await start();
+    // The second factor: a code by e-mail.
+    state.mfa = step;
+    $('login-form').hidden = true;
+    $('code-form').hidden = false;
+    $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
+    $('code-error').textContent = '';
+    $('code').value = '';
+    $('code').focus();
   } catch (err) {
     error.textContent = err.status === 400
       ? 'Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het nog eens.'
@@ -85,6 +96,45 @@ async function onLogin(e) {
   } finally {
     button.disabled = false;
   }
+}
+
+async function onCode(e) {
+  e.preventDefault();
+  const code = $('code').value.replace(/\s/g, '');
+  const error = $('code-error');
+  if (!code) {
+    error.textContent = 'Vul de inlogcode uit de e-mail in.';
+    $('code').focus();
+    return;
+  }
+  const button = e.submitter || $('code-form').querySelector('button[type="submit"]');
+  button.disabled = true;
+  error.textContent = '';
+  try {
+    await loggedIn(await loginWithCode(state.mfa, code));
+  } catch (err) {
+    if (err.status === 400 && /MFA/.test(err.message)) {
+      showLogin('Het inloggen duurde te lang. Begin opnieuw.');
+    } else {
+      error.textContent = err.status === 400 || err.status === 429
+        ? 'Deze code klopt niet of is verlopen. Kijk in je e-mail of begin opnieuw.'
+        : err.message;
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loggedIn(person) {
+  if (!ROLES.has(person.role)) {
+    session.clear();
+    showLogin('');
+    $('login-error').textContent = 'Deze pagina is voor teamadviseurs. Begeleiders en cliënten gebruiken de Samenspel-app.';
+    return;
+  }
+  state.mfa = null;
+  state.person = person;
+  await start();
 }
 
 function logout(message) {
