@@ -2,18 +2,14 @@ package fieldapp_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -92,7 +88,7 @@ func TestFieldAppOfflineWalk(t *testing.T) {
 		Axe         map[string][]string `json:"axe"`
 		Interrupted struct{ Push, Photo int }
 	}
-	mustRunScript(t, node, in, &out)
+	runScript(t, node, "app.mjs", in, &out)
 	t.Logf("screens checked: %v", out.Screens)
 	t.Logf("interrupted: a push of which the server applied %d mutations, %d photo upload", out.Interrupted.Push, out.Interrupted.Photo)
 	if out.Interrupted.Push == 0 || out.Interrupted.Photo == 0 {
@@ -319,24 +315,6 @@ func mustRecord(tb testing.TB, app core.App, collection, filter string, params d
 		tb.Fatalf("%s where %s %v: %v", collection, filter, params, err)
 	}
 	return r
-}
-
-func mustRunScript(tb testing.TB, node string, in, out any) {
-	tb.Helper()
-	b, _ := json.Marshal(in)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "app.mjs")
-	cmd.Dir = "e2e"
-	cmd.Stdin = bytes.NewReader(b)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		tb.Fatalf("node e2e/app.mjs: %v\n%s", err, stderr.String())
-	}
-	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		tb.Fatalf("app.mjs output: %v\n%s", err, stdout.String())
-	}
 }
 
 // docShots is where the browser tests also write each screen for

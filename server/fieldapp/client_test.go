@@ -179,11 +179,12 @@ func mustLogin(tb testing.TB, app core.App, sum *demo.Summary, role string) *cor
 }
 
 // runScript runs one of the e2e scripts with in as JSON on stdin and
-// decodes its JSON output into out.
+// decodes its JSON output into out. The bound is generous: on a loaded
+// machine a browser script takes minutes; a hung one still ends.
 func runScript(tb testing.TB, node, script string, in, out any) {
 	tb.Helper()
 	b, _ := json.Marshal(in)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, script)
 	cmd.Dir = "e2e"
