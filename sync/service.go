@@ -20,6 +20,15 @@ type Config struct {
 	MutationHorizon  time.Duration    // how long push results are kept for replays; at least the tombstone horizon
 	Now              func() time.Time // the clock device tokens are issued and checked by; nil is time.Now (tests set it)
 	Media            MediaConfig
+
+	// ConflictRetention is how long a resolved conflict is kept;
+	// RejectionRetention how long a rejected mutation is kept (Retain).
+	// Zero takes the defaults, 90 and 30 days.
+	ConflictRetention  time.Duration
+	RejectionRetention time.Duration
+
+	// OnErase records an erasure in the access log (see ErasureHook).
+	OnErase ErasureHook
 }
 
 // Limits of the protocol.
@@ -67,6 +76,12 @@ func New(app core.App, cfg Config) *Service {
 	}
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon
+	}
+	if cfg.ConflictRetention <= 0 {
+		cfg.ConflictRetention = DefaultConflictRetention
+	}
+	if cfg.RejectionRetention <= 0 {
+		cfg.RejectionRetention = DefaultRejectionRetention
 	}
 	if cfg.Media.MaxBytes <= 0 {
 		cfg.Media.MaxBytes = defaultMaxPhotoBytes
