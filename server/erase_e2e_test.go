@@ -74,6 +74,11 @@ const (
 func runEraseClient(t *testing.T, cfg *server.Config) {
 	ctx := context.Background()
 	app := servertest.NewApp(t, cfg)
+	// PocketBase's request log, on as in production (the test app has it off).
+	app.Settings().Logs.MaxDays = 5
+	if err := app.Save(app.Settings()); err != nil {
+		t.Fatal(err)
+	}
 	w := servertest.NewWorld(t, app)
 	srv := servertest.Serve(t, app)
 	coord := &restCaller{t: t, base: srv.URL, token: servertest.Token(t, w.Coord)}
@@ -94,6 +99,7 @@ func runEraseClient(t *testing.T, cfg *server.Config) {
 	// BegA takes them on the safari (REST), and looks them up by name.
 	bega.do("PATCH", "/api/collections/safaris/records/"+w.SafariA.Id, map[string]any{"clients+": clientRec.Id}, 200, nil)
 	bega.do("GET", "/api/collections/clients/records?filter="+url.QueryEscape("name='"+zwName+"'"), nil, 200, nil)
+	bega.do("GET", "/api/collections/clients/records/"+clientRec.Id, nil, 200, nil)
 	// An invite for their own phone.
 	var inv struct {
 		Link string `json:"link"`
@@ -162,6 +168,10 @@ func runEraseClient(t *testing.T, cfg *server.Config) {
 	flushLogs(t, app)
 	if found := searchDataDir(t, app.DataDir(), needles); len(found) == 0 {
 		t.Fatal("before the erasure the data dir holds none of the client's words: the search is broken")
+	}
+	var logged int
+	if err := app.AuxDB().NewQuery("SELECT count(*) FROM _logs WHERE instr(data, {:c}) > 0").Bind(map[string]any{"c": "Erasmusdochter"}).Row(&logged); err != nil || logged == 0 {
+		t.Fatalf("before the erasure the request log names the client %d times (%v): the search is broken", logged, err)
 	}
 	if found := searchStore(t, store, []string{zwPhotoText}); len(found) == 0 {
 		t.Fatal("before the erasure the storage holds none of the client's photos: the search is broken")

@@ -97,10 +97,11 @@ func (s *Service) EraseClient(ctx context.Context, client, by string) (*Erasure,
 		return nil, err
 	}
 	e.Removed.Objects = n
-	if err := s.eraseRecords(ctx, rec, e); err != nil {
+	ids, err := s.eraseRecords(ctx, rec, e)
+	if err != nil {
 		return nil, err
 	}
-	if e.Removed.LogEntries, err = s.eraseLogs(ctx, rec); err != nil {
+	if e.Removed.LogEntries, err = s.eraseLogs(ctx, rec, ids); err != nil {
 		return e, err
 	}
 	e.Removed.Compacted = s.compact()
@@ -184,9 +185,9 @@ func holds(col string) string {
 
 // eraseRecords is the database part of an erasure, in one transaction
 // with secure_delete on.
-func (s *Service) eraseRecords(ctx context.Context, rec *core.Record, e *Erasure) error {
+func (s *Service) eraseRecords(ctx context.Context, rec *core.Record, e *Erasure) (theirs []string, err error) {
 	client := rec.Id
-	err := s.app.RunInTransaction(func(tx core.App) (err error) {
+	err = s.app.RunInTransaction(func(tx core.App) (err error) {
 		if _, err := tx.DB().NewQuery("PRAGMA secure_delete = ON").Execute(); err != nil {
 			return err
 		}
@@ -203,6 +204,7 @@ func (s *Service) eraseRecords(ctx context.Context, rec *core.Record, e *Erasure
 		if err != nil {
 			return err
 		}
+		theirs = ids
 		e.Removed.Devices = len(devices)
 		params := dbx.Params{"ids": mustJSON(ids), "c": client, "devices": mustJSON(devices), "bucket": schema.ClientBucket(client), "before": before}
 		if err := tx.DB().NewQuery("SELECT count(*) FROM invites WHERE client = {:c}").Bind(params).Row(&e.Removed.Invites); err != nil {
@@ -273,9 +275,9 @@ func (s *Service) eraseRecords(ctx context.Context, rec *core.Record, e *Erasure
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("erase client %s: %w", client, err)
+		return nil, fmt.Errorf("erase client %s: %w", client, err)
 	}
-	return nil
+	return theirs, nil
 }
 
 // eraseFeed removes the change-feed rows that carry the client: their
@@ -311,19 +313,17 @@ func eraseFeed(tx core.App, params dbx.Params, e *Erasure) error {
 }
 
 // eraseLogs removes PocketBase's request log entries that name the
-// client: their id (and so every URL of theirs or their records', as
-// PocketBase logs the auth id and the URL), their login name or e-mail,
-// or their name in a URL (a search). Entries still in the logger's batch
-// are written first, so none arrives after. Records' ids other than the
-// client's are found by the same token: their URLs are logged with the
-// client's auth id or carry the client id in a filter.
-func (s *Service) eraseLogs(ctx context.Context, rec *core.Record) (int64, error) {
+// client: their id or the id of one of their records (PocketBase logs
+// the URL and the auth id), their login name or e-mail, or their name in
+// a URL (a search). Entries still in the logger's batch are written
+// first, so none arrives after.
+func (s *Service) eraseLogs(ctx context.Context, rec *core.Record, ids []string) (int64, error) {
 	if h, ok := s.app.Logger().Handler().(*logger.BatchHandler); ok {
 		if err := h.WriteAll(ctx); err != nil {
 			return 0, fmt.Errorf("erase logs: write pending entries: %w", err)
 		}
 	}
-	var needles []string
+	needles := append([]string(nil), ids...)
 	for _, v := range []string{rec.Id, rec.GetString("username"), rec.Email(), rec.GetString("name")} {
 		v = strings.TrimSpace(v)
 		if len(v) < 3 {
