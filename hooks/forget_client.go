@@ -33,10 +33,16 @@ func forgetClient(e *core.RecordEvent) error {
 		if err != nil {
 			return err
 		}
+		// The cascade takes the client out of every conflict's clients
+		// list, so conflicts about their plan are found by that list now.
+		plan, err := planConflicts(tx, e.Record.Id)
+		if err != nil {
+			return err
+		}
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return forgetWords(tx, e.Record.Id, records)
+		return forgetWords(tx, e.Record.Id, records, plan)
 	})
 	e.App = original
 	return err
@@ -65,18 +71,35 @@ func clientRecords(tx core.App, client string) ([][2]string, error) {
 	return pairs, nil
 }
 
+// planConflicts lists the ids of the conflicts about the client's plan,
+// also those about records already gone.
+func planConflicts(tx core.App, client string) ([]string, error) {
+	var ids []string
+	err := tx.DB().NewQuery(`SELECT id FROM sync_conflicts WHERE audience = {:plans}
+		AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(clients) THEN clients ELSE '[]' END) WHERE value = {:c})`).
+		Bind(dbx.Params{"c": client, "plans": schema.AudiencePlans}).Column(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("plan conflicts of client %s: %w", client, err)
+	}
+	return ids, nil
+}
+
 // forgetWords deletes the conflicts and rejections of a deleted client.
-func forgetWords(tx core.App, client string, records [][2]string) error {
+func forgetWords(tx core.App, client string, records [][2]string, plan []string) error {
 	raw, err := json.Marshal(records)
 	if err != nil {
 		return err
 	}
-	params := dbx.Params{"c": client, "author": schema.Clients + ":" + client, "records": string(raw), "plans": schema.AudiencePlans}
+	planRaw, err := json.Marshal(plan)
+	if err != nil {
+		return err
+	}
+	params := dbx.Params{"c": client, "author": schema.Clients + ":" + client, "records": string(raw), "plans": schema.AudiencePlans, "plan": string(planRaw)}
 	const theirs = `(collection, record) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each({:records}))`
 
 	var conflicts []*core.Record
 	err = tx.RecordQuery(schema.SyncConflicts).
-		Where(dbx.NewExp(theirs+` OR kept_by = {:author} OR lost_by = {:author}
+		Where(dbx.NewExp(theirs+` OR kept_by = {:author} OR lost_by = {:author} OR id IN (SELECT value FROM json_each({:plan}))
 			OR (audience = {:plans} AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(clients) THEN clients ELSE '[]' END) WHERE value = {:c}))`, params)).
 		All(&conflicts)
 	if err != nil {

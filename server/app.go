@@ -49,6 +49,7 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	app.RootCmd.AddCommand(demo.NewCommand(app))
 	app.RootCmd.AddCommand(newSyncCommand(app))
+	app.RootCmd.AddCommand(newClientsCommand(app, cfg))
 	if err := Register(app, cfg); err != nil {
 		return nil, nil, err
 	}
@@ -61,15 +62,7 @@ func Register(app core.App, cfg *Config) error {
 	if err := hooks.Register(app); err != nil {
 		return fmt.Errorf("register hooks: %w", err)
 	}
-	svc := fieldsync.New(app, fieldsync.Config{
-		TombstoneHorizon: cfg.Sync.TombstoneHorizon,
-		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
-		DeviceTokenTTL:   cfg.Sync.DeviceTokenTTL,
-		MaxDevices:       cfg.Sync.MaxDevices,
-		Now:              cfg.Now,
-		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
-		StaffIdPMFA:      cfg.Staff.MFA == StaffMFAIdP,
-	})
+	svc := newSyncService(app, cfg)
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
@@ -99,6 +92,7 @@ func Register(app core.App, cfg *Config) error {
 			if err := mountSync(se, svc, limit, cfg); err != nil {
 				return err
 			}
+			mountErase(se, svc)
 			stop := svc.FlushSeenEvery(fieldsync.SeenFlushInterval)
 			stopSeen.Store(&stop)
 			return se.Next()
@@ -123,6 +117,16 @@ func Register(app core.App, cfg *Config) error {
 		}
 		app.Logger().Info("purged sync history", "feed_rows", st.FeedRows, "mutations", st.Mutations, "purged_seq", st.PurgedSeq)
 	})
+	app.Cron().MustAdd("samenspelRetainConflicts", "23 * * * *", func() {
+		st, err := svc.Retain(time.Now())
+		if err != nil {
+			app.Logger().Error("remove old conflicts and rejections", "error", err.Error())
+			return
+		}
+		if st.Conflicts > 0 || st.Rejections > 0 {
+			app.Logger().Info("removed old conflicts and rejections", "conflicts", st.Conflicts, "rejections", st.Rejections)
+		}
+	})
 	app.Cron().MustAdd("samenspelSweepPhotos", "*/10 * * * *", func() {
 		st, err := svc.SweepMedia(context.Background(), time.Now())
 		if err != nil {
@@ -134,6 +138,22 @@ func Register(app core.App, cfg *Config) error {
 		}
 	})
 	return nil
+}
+
+// newSyncService is the sync protocol over app as cfg configures it.
+func newSyncService(app core.App, cfg *Config) *fieldsync.Service {
+	return fieldsync.New(app, fieldsync.Config{
+		TombstoneHorizon:   cfg.Sync.TombstoneHorizon,
+		MinSchemaVersion:   cfg.Sync.MinSchemaVersion,
+		DeviceTokenTTL:     cfg.Sync.DeviceTokenTTL,
+		MaxDevices:         cfg.Sync.MaxDevices,
+		ConflictRetention:  cfg.Sync.ConflictRetention,
+		RejectionRetention: cfg.Sync.RejectionRetention,
+		Now:                cfg.Now,
+		OnErase:            cfg.OnErase,
+		Media:              fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
+		StaffIdPMFA:        cfg.Staff.MFA == StaffMFAIdP,
+	})
 }
 
 func envMap(environ []string) map[string]string {

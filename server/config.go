@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // Config is everything the server reads from flags and the environment,
@@ -35,6 +37,11 @@ type Config struct {
 	// Now is the clock device tokens are issued and checked by; nil is
 	// time.Now. Tests move it instead of waiting.
 	Now func() time.Time
+
+	// OnErase records an erasure in the access log (not a setting: the
+	// access log's package sets it when wiring the server). Nil records
+	// nothing.
+	OnErase fieldsync.ErasureHook
 
 	// given maps the flag name of every setting given explicitly to how it
 	// was given ("--s3-bucket" or "SAMENSPEL_S3_BUCKET"), for messages.
@@ -67,6 +74,9 @@ type SyncConfig struct {
 	RatePerSecond    float64 // sustained requests per second per device; 0 turns the limit off
 	RateBurst        int     // requests a device may make at once (a fresh phone pulls many pages)
 	MaxDevices       int     // active (unrevoked) devices per person
+
+	ConflictRetention  time.Duration // resolved conflicts are removed this long after their last change
+	RejectionRetention time.Duration // rejected mutations are removed this long after they arrived
 }
 
 // StaffLoginConfig is how staff (users) log in: password and a one-time
@@ -121,7 +131,8 @@ func Flags(fs *pflag.FlagSet) *Config {
 	c := &Config{
 		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true, PendingTTL: 24 * time.Hour},
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
-			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10},
+			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10,
+			ConflictRetention: fieldsync.DefaultConflictRetention, RejectionRetention: fieldsync.DefaultRejectionRetention},
 		Staff: StaffLoginConfig{MFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
 	}
 	for _, s := range c.settings() {
@@ -156,6 +167,12 @@ func (c *Config) settings() []setting {
 			func(fs *pflag.FlagSet, n, h string) { fs.DurationVar(p, n, *p, h) },
 			func(v string) (err error) { *p, err = time.ParseDuration(v); return err }}
 	}
+	// days is a duration that also takes whole days ("90d").
+	days := func(flag, env, help string, p *time.Duration) setting {
+		return setting{flag, env, help,
+			func(fs *pflag.FlagSet, n, h string) { fs.Var((*daysValue)(p), n, h) },
+			func(v string) (err error) { *p, err = parseDays(v); return err }}
+	}
 	return []setting{
 		str("public-url", "SAMENSPEL_PUBLIC_URL", "public base URL of this server, e.g. https://samenspel.example.nl", &c.PublicURL),
 		str("storage", "SAMENSPEL_STORAGE", `photo storage: "local" or "s3"`, &c.Storage.Kind),
@@ -183,6 +200,8 @@ func (c *Config) settings() []setting {
 		str("oidc-display-name", "SAMENSPEL_OIDC_DISPLAY_NAME", "text of the OIDC login button", &c.Staff.OIDC.DisplayName),
 		str("oidc-issuer", "SAMENSPEL_OIDC_ISSUER", "OIDC issuer the id_token must name (without a userinfo endpoint)", &c.Staff.OIDC.Issuer),
 		str("oidc-jwks-url", "SAMENSPEL_OIDC_JWKS_URL", "OIDC keys to check the id_token with (without a userinfo endpoint)", &c.Staff.OIDC.JWKSURL),
+		days("conflict-retention", "SAMENSPEL_CONFLICT_RETENTION", `remove resolved conflicts this long after their last change ("90d" or "2160h")`, &c.Sync.ConflictRetention),
+		days("rejection-retention", "SAMENSPEL_REJECTION_RETENTION", `remove rejected mutations this long after they arrived ("30d" or "720h")`, &c.Sync.RejectionRetention),
 	}
 }
 
@@ -286,6 +305,14 @@ func (c *Config) validate() error {
 	}
 	if c.Sync.MaxDevices < 1 || c.Sync.MaxDevices > 1000 {
 		return fmt.Errorf("%s %d: must be from 1 to 1000", c.name("max-devices"), c.Sync.MaxDevices)
+	}
+	for _, r := range []struct {
+		flag string
+		v    time.Duration
+	}{{"conflict-retention", c.Sync.ConflictRetention}, {"rejection-retention", c.Sync.RejectionRetention}} {
+		if r.v < 24*time.Hour || r.v > maxRetention {
+			return fmt.Errorf("%s %s: must be from 1d to %dd (whole days, e.g. \"30d\")", c.name(r.flag), (*daysValue)(&r.v), maxRetention/(24*time.Hour))
+		}
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))
@@ -400,6 +427,44 @@ func checkEndpoint(endpoint string) error {
 	}
 	return nil
 }
+
+// maxRetention bounds the retention settings: longer than five years is
+// no retention at all, and most likely a typo ("900d").
+const maxRetention = 5 * 365 * 24 * time.Hour
+
+// parseDays parses a duration, also in whole days ("90d").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		d, err := strconv.Atoi(n)
+		if err != nil || d < 0 || d > 100000 {
+			return 0, errors.New(`want whole days ("90d") or a duration ("2160h")`)
+		}
+		return time.Duration(d) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
+
+// daysValue is a pflag.Value for parseDays.
+type daysValue time.Duration
+
+func (d *daysValue) String() string {
+	v := time.Duration(*d)
+	if v > 0 && v%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(v/(24*time.Hour))) + "d"
+	}
+	return v.String()
+}
+
+func (d *daysValue) Set(s string) error {
+	v, err := parseDays(s)
+	if err != nil {
+		return err
+	}
+	*d = daysValue(v)
+	return nil
+}
+
+func (d *daysValue) Type() string { return "duration" }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -77,7 +77,8 @@ func TestConfigLoad(t *testing.T) {
 				if got, want := c.PublicURL, "https://samenspel.example.nl"; got != want {
 					t.Errorf("public URL %q, want %q (without the trailing slash)", got, want)
 				}
-				if want := (SyncConfig{TombstoneHorizon: 720 * time.Hour, MinSchemaVersion: 3, DeviceTokenTTL: 12 * time.Hour, RatePerSecond: 50, RateBurst: 500, MaxDevices: 4}); c.Sync != want {
+				if want := (SyncConfig{TombstoneHorizon: 720 * time.Hour, MinSchemaVersion: 3, DeviceTokenTTL: 12 * time.Hour, RatePerSecond: 50, RateBurst: 500, MaxDevices: 4,
+					ConflictRetention: 90 * 24 * time.Hour, RejectionRetention: 30 * 24 * time.Hour}); c.Sync != want {
 					t.Errorf("sync %+v, want %+v", c.Sync, want)
 				}
 			},

@@ -108,7 +108,15 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 			if err := checkExpiry(got, epoch, high, purged); err != nil {
 				return nil, err
 			}
-			c = got
+			stale, err := holdsErased(tx, got)
+			if err != nil {
+				return nil, err
+			}
+			if stale {
+				p.reset = true // an erasure removed records the device may hold: start over
+			} else {
+				c = got
+			}
 		}
 	}
 	if c.Pos == nil {
@@ -185,6 +193,43 @@ func checkExpiry(c *cursor, epoch string, high, purged int64) error {
 		return apierr.Errorf(apierr.CodeCursorExpired, "This cursor belongs to another history of the server (it was restored from a backup). Pull again without a cursor.")
 	}
 	return nil
+}
+
+// holdsErased reports whether the device may hold records that an erasure
+// removed from the feed without tombstones (sync_bucket_resets): it
+// synced one of the reset buckets, or was dropping one, before the
+// erasure's seq.
+func holdsErased(tx *dbx.Tx, c *cursor) (bool, error) {
+	var resets []struct {
+		Bucket string `db:"bucket"`
+		Seq    int64  `db:"seq"`
+	}
+	var followed []string
+	for b, pos := range c.Pos {
+		if pos > 0 || c.Rejoined[b] {
+			followed = append(followed, b)
+		}
+	}
+	for b := range c.Drop {
+		followed = append(followed, b)
+	}
+	if len(followed) == 0 {
+		return false, nil
+	}
+	err := tx.NewQuery("SELECT bucket, seq FROM sync_bucket_resets WHERE bucket IN (SELECT value FROM json_each({:b}))").
+		Bind(dbx.Params{"b": mustJSON(followed)}).All(&resets)
+	if err != nil {
+		return false, fmt.Errorf("read bucket resets: %w", err)
+	}
+	for _, r := range resets {
+		if pos, ok := c.Pos[r.Bucket]; ok && pos < r.Seq {
+			return true, nil
+		}
+		if d, ok := c.Drop[r.Bucket]; ok && d[0] < r.Seq {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // reconcile aligns the cursor with the person's current buckets: buckets

@@ -23,6 +23,15 @@ type Config struct {
 	// StaffIdPMFA: the organisation's identity provider does MFA for staff
 	// who log in through it (checkStaffMFA).
 	StaffIdPMFA bool
+
+	// ConflictRetention is how long a resolved conflict is kept;
+	// RejectionRetention how long a rejected mutation is kept (Retain).
+	// Zero takes the defaults, 90 and 30 days.
+	ConflictRetention  time.Duration
+	RejectionRetention time.Duration
+
+	// OnErase records an erasure in the access log (see ErasureHook).
+	OnErase ErasureHook
 }
 
 // Limits of the protocol.
@@ -70,6 +79,12 @@ func New(app core.App, cfg Config) *Service {
 	}
 	if cfg.MutationHorizon < cfg.TombstoneHorizon {
 		cfg.MutationHorizon = cfg.TombstoneHorizon
+	}
+	if cfg.ConflictRetention <= 0 {
+		cfg.ConflictRetention = DefaultConflictRetention
+	}
+	if cfg.RejectionRetention <= 0 {
+		cfg.RejectionRetention = DefaultRejectionRetention
 	}
 	if cfg.Media.MaxBytes <= 0 {
 		cfg.Media.MaxBytes = defaultMaxPhotoBytes

@@ -1,0 +1,400 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/logger"
+
+	"github.com/samenspel/samenspel/internal/servertest"
+	"github.com/samenspel/samenspel/schema"
+	"github.com/samenspel/samenspel/server"
+	"github.com/samenspel/samenspel/storage"
+	"github.com/samenspel/samenspel/storage/storagetest"
+	fieldsync "github.com/samenspel/samenspel/sync"
+	syncclient "github.com/samenspel/samenspel/sync/client"
+)
+
+// TestEraseClient builds a client with distinctive words through REST and
+// sync (a plan, a network, an observation with a stored and a pending
+// photo, a conflict and a rejection holding their words, an invite, their
+// own phone), has a begeleider's phone sync it all, erases the client as a
+// coordinator, and then searches every byte of the data dir (data.db,
+// auxiliary.db, their -wal and -shm, local photos) and every object in the
+// photo storage for the client's name, words and ids: none may be found.
+// The begeleider's phone pulls and holds nothing of them any more.
+func TestEraseClient(t *testing.T) {
+	endpoint, key, secret := storagetest.StartVersityGW(t)
+	backends := map[string]func() *server.Config{
+		"local": server.DefaultConfig,
+		"s3": func() *server.Config {
+			cfg := server.DefaultConfig()
+			cfg.Storage = server.StorageConfig{Kind: "s3", Endpoint: endpoint, Bucket: "erase-" + randomSuffix(), AccessKey: key, SecretKey: secret,
+				Region: "us-east-1", PathStyle: true, PendingTTL: time.Hour}
+			return cfg
+		},
+	}
+	for name, cfg := range backends {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			runEraseClient(t, cfg())
+		})
+	}
+}
+
+// The client's words: each must be gone after the erasure.
+const (
+	zwName      = "Zwaantje Erasmusdochter"
+	zwUsername  = "zwaantjeerasmus"
+	zwEmail     = "zwaantje.erasmus@example.nl"
+	zwGoal      = "ik wil naar de Blokkerstraat"
+	zwGoalStaff = "Blokkerstraat bezoeken met begeleiding"
+	zwWhy       = "daar woonde mijn oma Geertruida"
+	zwStep      = "buslijn Kwakkelpad uitzoeken"
+	zwContact   = "tante Hillegonda"
+	zwObs       = "Bankje bij de Vlinderhof"
+	zwRejected  = "geheime wens Ooievaarsnest"
+	zwPhotoText = "fotoZwaantjePendingMarker"
+)
+
+func runEraseClient(t *testing.T, cfg *server.Config) {
+	ctx := context.Background()
+	app := servertest.NewApp(t, cfg)
+	// PocketBase's request log, on as in production (the test app has it off).
+	app.Settings().Logs.MaxDays = 5
+	if err := app.Save(app.Settings()); err != nil {
+		t.Fatal(err)
+	}
+	w := servertest.NewWorld(t, app)
+	srv := servertest.Serve(t, app)
+	coord := &restCaller{t: t, base: srv.URL, token: servertest.Token(t, w.Coord)}
+	bega := &restCaller{t: t, base: srv.URL, token: servertest.Token(t, w.BegA)}
+
+	// The client, made by a coordinator through REST.
+	var created struct {
+		ID string `json:"id"`
+	}
+	coord.do("POST", "/api/collections/clients/records", map[string]any{
+		"name": zwName, "username": zwUsername, "email": zwEmail, "team": w.TeamA.Id,
+		"password": "geheim-wachtwoord-1", "passwordConfirm": "geheim-wachtwoord-1",
+	}, 200, &created)
+	clientRec, err := app.FindRecordById(schema.Clients, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// BegA takes them on the safari (REST), and looks them up by name.
+	bega.do("PATCH", "/api/collections/safaris/records/"+w.SafariA.Id, map[string]any{"clients+": clientRec.Id}, 200, nil)
+	bega.do("GET", "/api/collections/clients/records?filter="+url.QueryEscape("name='"+zwName+"'"), nil, 200, nil)
+	bega.do("GET", "/api/collections/clients/records/"+clientRec.Id, nil, 200, nil)
+	// An invite for their own phone.
+	var inv struct {
+		Link string `json:"link"`
+	}
+	bega.do("POST", "/api/invites/v1", map[string]any{"client": clientRec.Id}, 200, &inv)
+
+	// Their own phone, and BegA's.
+	zw := syncclient.New(srv.URL, "zwaantje-phone")
+	if err := zw.Register(ctx, servertest.Token(t, clientRec)); err != nil {
+		t.Fatal(err)
+	}
+	bp := syncclient.New(srv.URL, "bega-phone")
+	if err := bp.Register(ctx, servertest.Token(t, w.BegA)); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, zw)
+	mustSync(t, bp)
+
+	// Their plan, network and an observation, pushed from their phone.
+	goal := zw.Create("goals", "", map[string]any{"client": clientRec.Id, "title": "naar de stad", "why": zwWhy, "status": "active"})
+	contact := zw.Create("network_contacts", "", map[string]any{"client": clientRec.Id, "name": zwContact, "relation": "family", "circle": 1, "status": "active"})
+	step := zw.Create("goal_steps", "", map[string]any{"goal": goal, "description": zwStep, "carried_by": "network", "contact": contact})
+	obs := zw.Create("observations", "", map[string]any{"safari": w.SafariA.Id, "kind": "place", "title": zwObs, "author_client": clientRec.Id})
+	mustSync(t, zw)
+	mustSync(t, bp)
+	// A conflict with their words: both reword the goal offline; the
+	// client's wording stands, BegA's is kept.
+	bp.Update("goals", goal, map[string]any{"title": zwGoalStaff})
+	zw.Update("goals", goal, map[string]any{"title": zwGoal})
+	mustSync(t, bp)
+	mustSync(t, zw)
+	mustSync(t, bp)
+	// A rejection with their words (a field that does not exist).
+	zw.Create("goals", "", map[string]any{"client": clientRec.Id, "title": zwRejected, "bogus": zwRejected})
+	mustSync(t, zw)
+	if len(zw.Rejected) != 1 {
+		t.Fatalf("rejected %d mutations, want 1", len(zw.Rejected))
+	}
+
+	// Two photos on their observation: one stored through the presigned
+	// flow, one announced and uploaded but never completed.
+	photoPhone := newPhone(t, srv.URL, w.BegA, "bega-camera")
+	stored := withComment(gpsJPEG(t), zwPhotoText)
+	storedID := announceAndUpload(t, photoPhone, obs, "photozwaantje01", stored)
+	var ticket fieldsync.MediaTicket
+	photoPhone.mustJSON("POST", "/api/sync/v1/media/photozwaantje01/complete", nil, 200, &ticket)
+	pending := withComment(onePNGJPEG(t), zwPhotoText+"2")
+	pendingID := announceAndUpload(t, photoPhone, obs, "photozwaantje02", pending)
+	mustSync(t, bp)
+	if bp.Store().Get("goals", goal) == nil || bp.Store().Get("media", storedID) == nil {
+		t.Fatal("BegA's phone does not hold the client's goal and photo before the erasure")
+	}
+
+	store := storeOf(t, app, cfg)
+	ids := []string{clientRec.Id, goal, contact, step, obs, storedID, pendingID}
+	var inviteIDs, deviceIDs []string
+	_ = app.DB().NewQuery("SELECT id FROM invites WHERE client = {:c}").Bind(map[string]any{"c": clientRec.Id}).Column(&inviteIDs)
+	_ = app.DB().NewQuery("SELECT id FROM sync_devices WHERE owner = {:c}").Bind(map[string]any{"c": clientRec.Id}).Column(&deviceIDs)
+	ids = append(append(ids, inviteIDs...), deviceIDs...)
+	sum := sha256.Sum256(stored)
+	needles := append([]string{zwName, zwUsername, zwEmail, zwGoal, zwGoalStaff, zwWhy, zwStep, zwContact, zwObs, zwRejected, zwPhotoText,
+		hex.EncodeToString(sum[:])}, ids...)
+
+	// Before: the words are there (in the database, the request log and
+	// the storage), so the search below can find them.
+	flushLogs(t, app)
+	if found := searchDataDir(t, app.DataDir(), needles); len(found) == 0 {
+		t.Fatal("before the erasure the data dir holds none of the client's words: the search is broken")
+	}
+	var logged int
+	if err := app.AuxDB().NewQuery("SELECT count(*) FROM _logs WHERE instr(data, {:c}) > 0").Bind(map[string]any{"c": "Erasmusdochter"}).Row(&logged); err != nil || logged == 0 {
+		t.Fatalf("before the erasure the request log names the client %d times (%v): the search is broken", logged, err)
+	}
+	if found := searchStore(t, store, []string{zwPhotoText}); len(found) == 0 {
+		t.Fatal("before the erasure the storage holds none of the client's photos: the search is broken")
+	}
+	objectsBefore := listKeys(t, store)
+
+	var res fieldsync.Erasure
+	coord.do("POST", strings.Replace(server.ErasePath, "{id}", clientRec.Id, 1), nil, 200, &res)
+	if !res.Removed.Compacted || res.Removed.Records < 6 || res.Removed.Conflicts < 1 || res.Removed.Rejections < 1 || res.Removed.Devices != 1 || res.Removed.Invites != 1 || res.Removed.Objects < 2 {
+		t.Fatalf("erasure removed %+v", res.Removed)
+	}
+
+	// The phone of BegA pulls: it starts over and holds nothing of them.
+	mustSync(t, bp)
+	for _, c := range bp.Store().Collections() {
+		for _, id := range bp.Store().IDs(c) {
+			raw, _ := json.Marshal(bp.Store().Get(c, id))
+			for _, n := range needles {
+				if strings.Contains(id, n) || bytes.Contains(raw, []byte(n)) {
+					t.Errorf("BegA's phone still holds %q in %s/%s", n, c, id)
+				}
+			}
+		}
+	}
+	if bp.Store().Get("safaris", w.SafariA.Id) == nil || bp.Store().Get("goals", w.GoalA.Id) == nil {
+		t.Error("BegA's phone lost the team's other records")
+	}
+	// Their own phone is gone.
+	if err := zw.Sync(ctx); !syncclient.IsCode(err, "unauthorized") {
+		t.Errorf("the erased client's phone synced: %v", err)
+	}
+
+	// After: not a byte of them in the data dir or the storage.
+	flushLogs(t, app)
+	for _, f := range searchDataDir(t, app.DataDir(), needles) {
+		t.Errorf("after the erasure: %s", f)
+	}
+	for _, f := range searchStore(t, store, needles) {
+		t.Errorf("after the erasure: %s", f)
+	}
+	after := listKeys(t, store)
+	for k := range objectsBefore {
+		if _, ok := after[k]; ok && (strings.HasPrefix(k, "uploads/photozwaantje") || strings.Contains(k, hex.EncodeToString(sum[:]))) {
+			t.Errorf("after the erasure the storage still has %s", k)
+		}
+	}
+}
+
+// TestEraseWho: only coordinators (and superusers) erase; an unknown or
+// already erased client is 404; answers are the one error shape.
+func TestEraseWho(t *testing.T) {
+	t.Parallel()
+	app := servertest.NewApp(t, nil)
+	w := servertest.NewWorld(t, app)
+	srv := servertest.Serve(t, app)
+	path := func(id string) string { return strings.Replace(server.ErasePath, "{id}", id, 1) }
+	as := func(r *core.Record) *restCaller {
+		return &restCaller{t: t, base: srv.URL, token: servertest.Token(t, r)}
+	}
+	(&restCaller{t: t, base: srv.URL}).do("POST", path(w.ClientA.Id), nil, 401, nil)
+	for name, r := range map[string]*core.Record{"begeleider": w.BegA, "adviser": w.AdvA, "another client": w.ClientA2} {
+		var e struct{ Code string }
+		as(r).do("POST", path(w.ClientA.Id), nil, 403, &e)
+		if e.Code != "forbidden" {
+			t.Errorf("%s: code %q", name, e.Code)
+		}
+	}
+	as(w.ClientA).do("POST", path(w.ClientA.Id), nil, 403, nil) // their own: through a coordinator
+	if _, err := app.FindRecordById(schema.Clients, w.ClientA.Id); err != nil {
+		t.Fatal("a refused erasure erased")
+	}
+	coord := as(w.Coord)
+	coord.do("POST", path("nietbestaand123"), nil, 404, nil)
+	coord.do("POST", path("../../x"), nil, 404, nil)
+	coord.do("POST", path(w.ClientA.Id), nil, 200, nil)
+	var e struct{ Code string }
+	coord.do("POST", path(w.ClientA.Id), nil, 404, &e)
+	if e.Code != "not_found" {
+		t.Errorf("second erasure: code %q", e.Code)
+	}
+	suCol, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := core.NewRecord(suCol)
+	su.SetEmail("beheer@example.nl")
+	su.SetPassword("beheer-wachtwoord-1")
+	if err := app.Save(su); err != nil {
+		t.Fatal(err)
+	}
+	as(su).do("POST", path(w.ClientB.Id), nil, 200, nil)
+}
+
+type restCaller struct {
+	t     *testing.T
+	base  string
+	token string
+}
+
+func (r *restCaller) do(method, path string, body any, want int, out any) {
+	r.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, r.base+path, rd)
+	if r.token != "" {
+		req.Header.Set("Authorization", r.token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		r.t.Fatalf("%s %s: status %d, want %d: %s", method, path, res.StatusCode, want, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			r.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+}
+
+func mustSync(t *testing.T, c *syncclient.Client) {
+	t.Helper()
+	if err := c.Sync(context.Background()); err != nil {
+		t.Fatalf("sync %s: %v", c.DeviceID, err)
+	}
+}
+
+func announceAndUpload(t *testing.T, p *phone, obs, id string, photo []byte) string {
+	t.Helper()
+	sum := sha256.Sum256(photo)
+	var ticket fieldsync.MediaTicket
+	p.mustJSON("POST", "/api/sync/v1/media", map[string]any{"id": id, "observation": obs, "sha256": hex.EncodeToString(sum[:]), "size": len(photo), "content_type": "image/jpeg"}, 200, &ticket)
+	if ticket.Upload == nil {
+		t.Fatalf("announce %s: %+v", id, ticket)
+	}
+	if st := upload(t, ticket.Upload, photo); st != 200 {
+		t.Fatalf("upload %s: status %d", id, st)
+	}
+	return id
+}
+
+// withComment puts text in a JPEG comment segment right after SOI.
+func withComment(jpg []byte, text string) []byte {
+	n := len(text) + 2
+	seg := append([]byte{0xFF, 0xFE, byte(n >> 8), byte(n)}, text...)
+	return append(append(append([]byte{}, jpg[:2]...), seg...), jpg[2:]...)
+}
+
+// onePNGJPEG is a second, different JPEG.
+func onePNGJPEG(t *testing.T) []byte {
+	t.Helper()
+	j := gpsJPEG(t)
+	return withComment(j, "tweede")
+}
+
+func flushLogs(t *testing.T, app *tests.TestApp) {
+	t.Helper()
+	if h, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
+		if err := h.WriteAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// searchDataDir reads every file under dir and names each needle found.
+func searchDataDir(t *testing.T, dir string, needles []string) []string {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, n := range needles {
+			if bytes.Contains(b, []byte(n)) {
+				rel, _ := filepath.Rel(dir, p)
+				found = append(found, rel+": "+n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// searchStore reads every object of the storage (keys and bytes).
+func searchStore(t *testing.T, st storage.Store, needles []string) []string {
+	t.Helper()
+	var found []string
+	ctx := context.Background()
+	for key := range listKeys(t, st) {
+		rc, _, err := st.Open(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		for _, n := range needles {
+			if strings.Contains(key, n) || bytes.Contains(b, []byte(n)) {
+				found = append(found, "object "+key+": "+n)
+			}
+		}
+	}
+	return found
+}
+
+func listKeys(t *testing.T, st storage.Store) map[string]bool {
+	t.Helper()
+	keys := map[string]bool{}
+	if err := st.List(context.Background(), "", func(i storage.Info) error { keys[i.Key] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
