@@ -53,7 +53,9 @@ var matrix = map[string]map[string]perms{
 		"BegA":    {read: "BegA BegAB", update: "BegA"}, // colleagues sharing a team
 		"AdvA":    {read: "AdvA", update: "AdvA"},
 		"AdvAB":   {read: "AdvAB", update: "AdvAB"},
-		"ClientA": {}, "ClientA2": {},
+		// Clients read their own team's begeleiders (name and role only:
+		// the other fields are hidden, see hooks/hide_test.go).
+		"ClientA": {read: "BegA BegAB"}, "ClientA2": {read: "BegA BegAB"},
 	},
 	schema.Clients: {
 		anon: {}, "Super": all,
