@@ -61,7 +61,7 @@ export function bars(title, obj, labels, opts = {}) {
   for (const r of rs) {
     const fill = el('span', { class: 'fill' });
     fill.style.width = `${(upper(r.value) / max) * 100}%`; // CSSOM: allowed under the page's CSP
-    const cls = ['bar', (r.value === LT5 || r.value === GE5) && 'lt5', opts.highlight?.has(r.key) && 'accent'].filter(Boolean).join(' ');
+    const cls = ['bar', r.value === LT5 && 'lt5', r.value === GE5 && 'ge5', opts.highlight?.has(r.key) && 'accent'].filter(Boolean).join(' ');
     list.append(el('li', { class: cls, dataset: { key: r.key } },
       el('span', { class: 'label' }, r.label),
       el('span', { class: 'track', 'aria-hidden': 'true' }, fill),
@@ -92,7 +92,7 @@ export function months(title, list, figure) {
 
 // figure is one big number with what it counts.
 export function figure(label, value, name, text) {
-  return el('p', { class: value === LT5 ? 'figure lt5' : 'figure' },
+  return el('p', { class: value === LT5 || value === GE5 ? 'figure lt5' : 'figure' },
     el('span', { class: 'big', dataset: { figure: name } }, text ?? count(value)),
     el('span', { class: 'what' }, label));
 }
