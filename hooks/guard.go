@@ -176,7 +176,11 @@ func refusedFilter(app core.App, auth *core.Record, collection, filter string) s
 
 // refusedPath follows a field path ("safari.clients.name",
 // "goals_via_client.title", "@collection.goals.title") through the schema
-// and says why it may not be used, or "" if it may.
+// and says why it may not be used, or "" if it may: @collection for
+// everyone, a client's data for team advisers, and for everyone a field
+// hidden from them on a record they may read (schema.HiddenFields: client
+// ids from team advisers, staff fields but name and role from clients),
+// as PocketBase refuses filters on its own hidden fields.
 func refusedPath(app core.App, auth *core.Record, collection, path string) string {
 	path, _, _ = strings.Cut(path, ":") // modifiers such as :each, :length
 	if strings.HasPrefix(path, "@collection.") {
@@ -185,23 +189,30 @@ func refusedPath(app core.App, auth *core.Record, collection, path string) strin
 	if strings.HasPrefix(path, "@") {
 		return "" // @request.*, @now, @random, ...
 	}
-	adviser := auth != nil && auth.Collection().Name == schema.Users && auth.GetString(schema.FieldRole) == schema.RoleTeamadviseur
-	if !adviser {
+	adviser := schema.IsAdviser(auth)
+	if !adviser && !schema.IsClientAuth(auth) {
 		return ""
 	}
+	p := schema.PrincipalOf(auth)
 	current, err := app.FindCachedCollectionByNameOrId(collection)
 	if err != nil {
 		return ""
 	}
 	for _, part := range strings.Split(path, ".") {
-		if hiddenFromAdvisers[current.Name] {
+		if adviser && hiddenFromAdvisers[current.Name] {
 			return "This filter reaches into clients' plans, which team advisers cannot read."
 		}
-		if back, _, ok := strings.Cut(part, "_via_"); ok && back != "" {
+		if back, field, ok := strings.Cut(part, "_via_"); ok && back != "" {
 			if current, err = app.FindCachedCollectionByNameOrId(back); err != nil {
 				return ""
 			}
+			if !schema.MayFilterOn(p, current, field) {
+				return hiddenFieldReason(current.Name, field)
+			}
 			continue
+		}
+		if !schema.MayFilterOn(p, current, part) {
+			return hiddenFieldReason(current.Name, part)
 		}
 		rel, ok := current.Fields.GetByName(part).(*core.RelationField)
 		if !ok {
@@ -211,8 +222,12 @@ func refusedPath(app core.App, auth *core.Record, collection, path string) strin
 			return ""
 		}
 	}
-	if hiddenFromAdvisers[current.Name] {
+	if adviser && hiddenFromAdvisers[current.Name] {
 		return "This filter reaches into clients' plans, which team advisers cannot read."
 	}
 	return ""
+}
+
+func hiddenFieldReason(collection, field string) string {
+	return "Filters and sorts on " + collection + "." + field + " are not allowed: the field is hidden from you."
 }

@@ -7,6 +7,14 @@ import "strings"
 // The sync pull does not evaluate them per record: it reads the buckets of
 // scope.go, and a differential test holds the two equal.
 //
+// A rule admits a whole record. Some fields of records a person may read
+// are hidden from them all the same (hidden.go, the spec's "Changes after
+// the first build"): teamadviseurs read safaris and observations of the
+// teams they advise but never the client ids in them (safaris.clients,
+// observations.author_client, sync_conflicts.clients), and conflicts that
+// name a client are for the plans audience, not theirs; clients read the
+// begeleiders of their team by name and role only.
+//
 // A nil rule (see Rules) means "superusers only".
 
 // Who is asking. A client has no role field: for clients "@request.auth.role"
@@ -124,8 +132,12 @@ func Rules() map[string]RuleSet {
 		and(advisesOn("team"), `audience = "team"`),
 		and(isClient, or("clients.id ?= @request.auth.id", "members = true && team = @request.auth.team")))
 
+	// Clients read the begeleiders of their own team, so an app can say
+	// who their begeleider is; of them they see name and role only (the
+	// other fields are hidden from clients, see hidden.go).
 	staffRead := or("id = @request.auth.id", isCoordinator,
-		and(isBegeleider, "teams.id ?= @request.auth.teams.id"))
+		and(isBegeleider, "teams.id ?= @request.auth.teams.id"),
+		and(isClient, `role = "begeleider"`, "teams.id ?= @request.auth.team"))
 	staffSelfUpdate := and("id = @request.auth.id",
 		"@request.body.role:isset = false", "@request.body.teams:isset = false",
 		"@request.body.advises:isset = false", "@request.body.disabled:isset = false")

@@ -50,10 +50,12 @@ var matrix = map[string]map[string]perms{
 		anon: {}, "Super": all,
 		"Coord": {read: "BegA BegB BegAB AdvA AdvB AdvAB Coord", create: "BegNew",
 			update: "BegA BegB BegAB AdvA AdvB AdvAB Coord", del: "BegA BegB BegAB AdvA AdvB AdvAB Coord"},
-		"BegA":    {read: "BegA BegAB", update: "BegA"}, // colleagues sharing a team
-		"AdvA":    {read: "AdvA", update: "AdvA"},
-		"AdvAB":   {read: "AdvAB", update: "AdvAB"},
-		"ClientA": {}, "ClientA2": {},
+		"BegA":  {read: "BegA BegAB", update: "BegA"}, // colleagues sharing a team
+		"AdvA":  {read: "AdvA", update: "AdvA"},
+		"AdvAB": {read: "AdvAB", update: "AdvAB"},
+		// Clients read their own team's begeleiders (name and role only:
+		// the other fields are hidden, see hooks/hide_test.go).
+		"ClientA": {read: "BegA BegAB"}, "ClientA2": {read: "BegA BegAB"},
 	},
 	schema.Clients: {
 		anon: {}, "Super": all,

@@ -203,11 +203,17 @@ func Dependents(db dbx.Builder, collection, id string) ([]Ref, error) {
 }
 
 // SetConflictScope copies a record's scope onto a sync_conflicts record
-// about it: the conflict is visible to exactly who can see that record.
+// about it: the conflict is visible to exactly who can see that record,
+// except that a conflict naming a client (ConflictNamesClient) is for the
+// plans audience, which team advisers do not read. Call it after the
+// conflict's values are set.
 func SetConflictScope(conflict *core.Record, s Scope) {
 	audience := s.Audience
 	if audience == "" {
 		audience = AudienceTeam
+	}
+	if audience == AudienceTeam && ConflictNamesClient(conflict) {
+		audience = AudiencePlans
 	}
 	conflict.Set(FieldTeam, s.Team)
 	conflict.Set(FieldAudience, audience)

@@ -8,6 +8,8 @@ import (
 	gosync "sync"
 
 	"github.com/pocketbase/dbx"
+
+	"github.com/samenspel/samenspel/schema"
 )
 
 // pageBufs keeps page buffers between pulls: a fresh pull asks for a few
@@ -111,7 +113,8 @@ func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, id
 	if err != nil {
 		return fmt.Errorf("collection %s: %w", collection, err)
 	}
-	expr, err := recordJSON(c)
+	// Rendered for this person: what is hidden from them never leaves.
+	expr, err := recordJSON(c, schema.HiddenFields(dev.Principal, c))
 	if err != nil {
 		return err
 	}

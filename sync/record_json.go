@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -16,16 +17,18 @@ import (
 // Rendering in SQLite, in C, is what makes a pull fast: Go only copies
 // bytes.
 //
-// Hidden fields (password, tokenKey, authorship) never leave. For auth
+// Hidden fields (password, tokenKey, authorship) never leave, nor do the
+// fields hidden from the person pulling (omit: schema.HiddenFields, client
+// ids for team advisers). For auth
 // collections the e-mail follows PocketBase's rule: shown when
 // emailVisibility is on, to the record's owner, and to coordinators (who
 // hold the manage rule).
-func recordJSON(c *core.Collection) (string, error) {
+func recordJSON(c *core.Collection, omit []string) (string, error) {
 	var pairs []string
 	var emailExpr string
 	for _, f := range c.Fields {
 		name := f.GetName()
-		if f.GetHidden() {
+		if f.GetHidden() || slices.Contains(omit, name) {
 			continue
 		}
 		col := `[[` + c.Name + `.` + name + `]]`

@@ -201,7 +201,7 @@ func TestContactRevived(t *testing.T) {
 		t.Errorf("4 revived: dormant_revived = %v, want <5", got)
 	}
 	s := mustCompute(t, app, w.TeamA.Id, mustPeriod(t, "", ""), time.Now())
-	if got, want := fmt.Sprint(int(s.DormantRevived), int(s.SyncHealth.RejectedMutations)), "4 1"; got != want {
+	if got, want := fmt.Sprint(s.DormantRevived.Value(), s.SyncHealth.RejectedMutations.Value()), "4 1"; got != want {
 		t.Errorf("revived, rejected = %s, want %s", got, want)
 	}
 	c = contact(w.ClientA2, schema.ContactDormant)
@@ -211,7 +211,7 @@ func TestContactRevived(t *testing.T) {
 		t.Errorf("5 revived: dormant_revived = %v, want 5", got)
 	}
 	s = mustCompute(t, app, w.TeamA.Id, mustPeriod(t, "2024-01-01", "2024-12-31"), time.Now())
-	if got := int(s.DormantRevived); got != 1 {
+	if got := s.DormantRevived.Value(); got != 1 {
 		t.Errorf("2024: revived = %d, want 1 (the imported one)", got)
 	}
 }

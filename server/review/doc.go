@@ -30,12 +30,33 @@
 // Small numbers identify people: in a team of a dozen clients "one client
 // with ten or more contacts" or "two goals about finances" can be read back
 // to someone. Every count is therefore k-anonymous with k = 5: a count
-// below 5, zero included, is the string "<5"; shares (zorgen_dat_share)
-// are null when their whole is below 5. The small-count rule covers what
-// is shown; it does not stop arithmetic across figures (a total minus the
-// other cells of a distribution bounds a single suppressed cell), which
-// is why the distributions are over coarse buckets and there is no
-// breakdown finer than a team.
+// below 5, zero included, is the string "<5" (primary suppression); the
+// zorgen_dat_share is null when its whole or its part is below 5.
+//
+// A "<5" alone is not enough: a reader can subtract. With the total and
+// all other cells of a distribution on the wire, the one "<5" is the
+// rest; "<5" also means 0..4, so two hidden cells that must add up to 8
+// are 4 and 4, and a hidden rest of 0 makes every hidden cell 0; the
+// share times the total gives client + network. So the summary also
+// applies complementary suppression (summary_suppress.go): it writes
+// down every equation a reader can rely on (each distribution adds up to
+// its total, observations and goals have two distributions over one
+// total, the share gives client + network, the informal shares add up to
+// the clients with contacts), plays the reader by narrowing every figure
+// through every equation until nothing narrows, and when a suppressed
+// figure narrows to one value it withholds the smallest figure still
+// shown in an equation with it, written "≥5", and plays again until no
+// suppressed figure can be worked out. The tests attack the wire form
+// (summary_suppress_test.go): every equality and every sum or difference
+// of two, and an exhaustive search over the values the hidden figures may
+// take, over real summaries and 300 random tables.
+//
+// What this does not cover: differences between two requests. Periods
+// are chosen by the reader, so a summary for March minus one for March
+// without its last day counts that day. Within one answer nothing
+// suppressed can be worked out; across answers, the distributions are
+// coarse, nothing is broken down finer than a team, and only people who
+// already work with the team may ask.
 //
 // Who may ask: the team's begeleiders (users.teams) and teamadviseurs
 // (users.advises), coordinators, and PocketBase superusers (who can read

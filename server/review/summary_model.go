@@ -16,27 +16,53 @@ const K = 5
 // Suppressed is how a count below K appears on the wire.
 const Suppressed = "<5"
 
+// Withheld is how a count of K or more appears on the wire when showing it
+// would give away a suppressed count (complementary suppression).
+const Withheld = "≥5"
+
 // Count is a number of records or clients as a reviewer sees it: the
 // number itself from K up, Suppressed below (0 included, so "none" and
-// "one" look alike).
-type Count int
+// "one" look alike), and Withheld when the number is K or more but would
+// let a reader work out a suppressed one (see suppress.go).
+type Count struct {
+	n        int
+	withheld bool
+}
 
-// MarshalJSON writes the count, or "<5" below K.
+// Value returns the exact count, suppressed or not: for Go callers, never
+// for the wire.
+func (c Count) Value() int { return c.n }
+
+// Shown reports whether the count is on the wire as a number.
+func (c Count) Shown() bool { return c.n >= K && !c.withheld }
+
+// MarshalJSON writes the count, "<5" below K, or "≥5" when withheld.
 func (c Count) MarshalJSON() ([]byte, error) {
-	if c < K {
+	switch {
+	case c.n < K:
 		return []byte(`"` + Suppressed + `"`), nil
+	case c.withheld:
+		return []byte(`"` + Withheld + `"`), nil
 	}
-	return strconv.AppendInt(nil, int64(c), 10), nil
+	return strconv.AppendInt(nil, int64(c.n), 10), nil
 }
 
 // Share is part of a whole, such as the steps carried by the client or
-// their network out of all steps. Over a whole below K it is null (too
-// few to say anything about a team); otherwise rounded to 2 decimals.
-type Share struct{ Part, Whole int }
+// their network out of all steps. It is null when the whole is below K,
+// when the part is below K (the share times a whole on the wire gives the
+// part back), or when suppression withholds it; otherwise rounded to 2
+// decimals.
+type Share struct {
+	Part, Whole int
+	withheld    bool
+}
 
-// MarshalJSON writes the share, or null when the whole is below K.
+// Shown reports whether the share is on the wire as a number.
+func (s Share) Shown() bool { return s.Whole >= K && s.Part >= K && !s.withheld }
+
+// MarshalJSON writes the share, or null when it is not shown.
 func (s Share) MarshalJSON() ([]byte, error) {
-	if s.Whole < K {
+	if !s.Shown() {
 		return []byte("null"), nil
 	}
 	v := math.Round(float64(s.Part)/float64(s.Whole)*100) / 100
@@ -62,7 +88,9 @@ func newCounts(keys ...string) *Counts {
 // see Unlisted.
 func (c *Counts) add(key string, n int) {
 	if slices.Contains(c.keys, key) {
-		c.n[key] += Count(n)
+		cnt := c.n[key]
+		cnt.n += n
+		c.n[key] = cnt
 		return
 	}
 	if c.unlisted == nil {
@@ -72,7 +100,17 @@ func (c *Counts) add(key string, n int) {
 }
 
 // Get returns the count under key.
-func (c *Counts) Get(key string) int { return int(c.n[key]) }
+func (c *Counts) Get(key string) int { return c.n[key].n }
+
+// Shown reports whether the count under key is on the wire as a number.
+func (c *Counts) Shown(key string) bool { return c.n[key].Shown() }
+
+// withhold marks the count under key withheld (see suppress.go).
+func (c *Counts) withhold(key string) {
+	cnt := c.n[key]
+	cnt.withheld = true
+	c.n[key] = cnt
+}
 
 // Unlisted returns the records counted under values outside the keys, by
 // value; nil when there are none. They are not on the wire (the page
@@ -154,6 +192,8 @@ type Networks struct {
 	Clients       Count   `json:"clients"`
 	Size          *Counts `json:"size"`
 	InformalShare *Counts `json:"informal_share"`
+
+	withoutContacts int // clients with no contacts: in Size "0-2", not in InformalShare
 }
 
 // SyncHealth of the phones of the team's begeleiders and clients.

@@ -137,7 +137,7 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 
 	q.rows("safaris per month", safarisPerMonthSQL, func(r rowScanner) error {
 		var m MonthCount
-		err := r.Scan(&m.Month, &m.Count)
+		err := r.Scan(&m.Month, &m.Count.n)
 		s.SafarisPerMonth = append(s.SafarisPerMonth, m)
 		return err
 	})
@@ -151,7 +151,7 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		var kind, threshold string
 		var n int
 		err := r.Scan(&kind, &threshold, &n)
-		s.Observations.Total += Count(n)
+		s.Observations.Total.n += n
 		s.Observations.ByKind.add(kind, n)
 		s.Observations.ByThreshold.add(orUnknown(threshold), n)
 		return err
@@ -165,7 +165,7 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		var domain, status string
 		var n int
 		err := r.Scan(&domain, &status, &n)
-		s.Goals.Total += Count(n)
+		s.Goals.Total.n += n
 		s.Goals.ByLifeDomain.add(orUnknown(domain), n)
 		s.Goals.ByStatus.add(orUnknown(status), n)
 		return err
@@ -176,13 +176,13 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		var carrier string
 		var n int
 		err := r.Scan(&carrier, &n)
-		s.Steps.Total += Count(n)
+		s.Steps.Total.n += n
 		s.Steps.ByCarrier.add(carrier, n)
 		return err
 	})
 	s.Steps.ZorgenDatShare = Share{
 		Part:  s.Steps.ByCarrier.Get("client") + s.Steps.ByCarrier.Get("network"),
-		Whole: int(s.Steps.Total),
+		Whole: s.Steps.Total.n,
 	}
 
 	s.Networks = Networks{Size: newCounts(networkSizes...), InformalShare: newCounts(informalShares...)}
@@ -190,10 +190,12 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		var size, share string
 		var n int
 		err := r.Scan(&size, &share, &n)
-		s.Networks.Clients += Count(n)
+		s.Networks.Clients.n += n
 		s.Networks.Size.add(size, n)
 		if share != "" { // no contacts, no share
 			s.Networks.InformalShare.add(share, n)
+		} else {
+			s.Networks.withoutContacts += n
 		}
 		return err
 	})
@@ -205,7 +207,7 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 		var bucket string
 		var n int
 		err := r.Scan(&bucket, &n)
-		s.SyncHealth.Devices += Count(n)
+		s.SyncHealth.Devices.n += n
 		s.SyncHealth.LastSync.add(bucket, n)
 		return err
 	})
@@ -238,6 +240,10 @@ func Compute(app core.App, teamID string, p Period, now time.Time) (*Summary, er
 			app.Logger().Warn("review: records with values outside the schema's select list count in the total only",
 				"team", teamID, "figure", figure, "values", u)
 		}
+	}
+	if away := s.suppress(); away != nil {
+		app.Logger().Warn("review: complementary suppression could not hide every small count",
+			"team", teamID, "figures", away)
 	}
 	return s, nil
 }
@@ -320,5 +326,5 @@ func (q *querier) count(what, query string, into *Count) {
 		q.err = fmt.Errorf("%s: %w", what, err)
 		return
 	}
-	*into = Count(n)
+	*into = Count{n: n}
 }

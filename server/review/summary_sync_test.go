@@ -59,9 +59,9 @@ func TestSummarySyncHealth(t *testing.T) {
 	rejection(w.BegA, "2025-10-01T10:00:00Z") // before the period
 
 	s := mustCompute(t, app, w.TeamA.Id, mustPeriod(t, "2025-11-28", "2026-11-28"), now)
-	got := []int{int(s.SyncHealth.Devices), s.SyncHealth.LastSync.Get("today"), s.SyncHealth.LastSync.Get("this_week"),
+	got := []int{s.SyncHealth.Devices.Value(), s.SyncHealth.LastSync.Get("today"), s.SyncHealth.LastSync.Get("this_week"),
 		s.SyncHealth.LastSync.Get("older"), s.SyncHealth.LastSync.Get("never"),
-		int(s.SyncHealth.OpenConflicts), int(s.SyncHealth.RejectedMutations)}
+		s.SyncHealth.OpenConflicts.Value(), s.SyncHealth.RejectedMutations.Value()}
 	want := []int{7, 3, 2, 1, 1, 1, 2}
 	for i, name := range []string{"devices", "today", "this_week", "older", "never", "open_conflicts", "rejected_mutations"} {
 		if got[i] != want[i] {
@@ -75,7 +75,7 @@ func TestSummarySyncHealth(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = mustCompute(t, app, w.TeamA.Id, mustPeriod(t, "2025-11-28", "2026-11-28"), now)
-	if got, want := fmt.Sprint(int(s.SyncHealth.Devices), int(s.SyncHealth.RejectedMutations)), "8 3"; got != want {
+	if got, want := fmt.Sprint(s.SyncHealth.Devices.Value(), s.SyncHealth.RejectedMutations.Value()), "8 3"; got != want {
 		t.Errorf("devices, rejected mutations with BegB in team A too = %s, want %s", got, want)
 	}
 }

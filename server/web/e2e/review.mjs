@@ -148,6 +148,9 @@ async function run(v) {
   for (const el of await page.locator('.bar.lt5 .value, .col.lt5 .value').all()) {
     check((await el.textContent()).trim() === 'minder dan 5', `${v.name}: a "<5" bar shows ${await el.textContent()}`);
   }
+  for (const el of await page.locator('.bar.ge5 .value, .col.ge5 .value').all()) {
+    check((await el.textContent()).trim() === '5 of meer', `${v.name}: a "≥5" bar shows ${await el.textContent()}`);
+  }
 
   // Walks with their guiding questions, findings with their photos.
   const safari = page.locator(`article.safari[data-safari="${cfg.safari}"]`);
@@ -211,6 +214,7 @@ async function run(v) {
 }
 
 function count(v) {
+  if (v === '≥5') return '5 of meer'; // withheld so that no "<5" can be worked out
   return v === '<5' ? 'minder dan 5' : Number(v).toLocaleString('nl-NL');
 }
 

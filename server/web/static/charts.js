@@ -4,19 +4,24 @@
 //
 // Counts below 5 arrive as the string "<5". They are shown as "minder dan
 // 5" with a hatched bar reaching up to 5, the most it can be, on a scale
-// of at least 10; the page never turns them into a number.
+// of at least 10; the page never turns them into a number. Counts of 5 or
+// more that the server withholds (so that no "<5" can be worked out from
+// the others) arrive as "≥5": shown as "5 of meer", with a hatched bar
+// from 5.
 
 import { el } from './dom.js';
 
 export const LT5 = '<5';
+export const GE5 = '≥5';
 
 export function isCount(v) {
-  return (typeof v === 'number' && Number.isFinite(v)) || v === LT5;
+  return (typeof v === 'number' && Number.isFinite(v)) || v === LT5 || v === GE5;
 }
 
 // count is a count as text: a Dutch number, or "minder dan 5".
 export function count(v) {
   if (v === LT5) return 'minder dan 5';
+  if (v === GE5) return '5 of meer';
   if (typeof v === 'number' && Number.isFinite(v)) return v.toLocaleString('nl-NL');
   return '–';
 }
@@ -32,7 +37,7 @@ export function percent(share) {
 const SCALE_FLOOR = 10;
 
 function upper(v) {
-  return v === LT5 ? 5 : v;
+  return v === LT5 || v === GE5 ? 5 : v;
 }
 
 // rows lists the counts of obj in the order of labels, then any key the
@@ -56,7 +61,7 @@ export function bars(title, obj, labels, opts = {}) {
   for (const r of rs) {
     const fill = el('span', { class: 'fill' });
     fill.style.width = `${(upper(r.value) / max) * 100}%`; // CSSOM: allowed under the page's CSP
-    const cls = ['bar', r.value === LT5 && 'lt5', opts.highlight?.has(r.key) && 'accent'].filter(Boolean).join(' ');
+    const cls = ['bar', r.value === LT5 && 'lt5', r.value === GE5 && 'ge5', opts.highlight?.has(r.key) && 'accent'].filter(Boolean).join(' ');
     list.append(el('li', { class: cls, dataset: { key: r.key } },
       el('span', { class: 'label' }, r.label),
       el('span', { class: 'track', 'aria-hidden': 'true' }, fill),
@@ -87,7 +92,7 @@ export function months(title, list, figure) {
 
 // figure is one big number with what it counts.
 export function figure(label, value, name, text) {
-  return el('p', { class: value === LT5 ? 'figure lt5' : 'figure' },
+  return el('p', { class: value === LT5 || value === GE5 ? 'figure lt5' : 'figure' },
     el('span', { class: 'big', dataset: { figure: name } }, text ?? count(value)),
     el('span', { class: 'what' }, label));
 }
