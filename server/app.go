@@ -15,6 +15,7 @@ import (
 
 	"github.com/samenspel/samenspel/hooks"
 	"github.com/samenspel/samenspel/internal/sqlitecache"
+	"github.com/samenspel/samenspel/server/audit"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/fieldapp"
@@ -49,6 +50,7 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	app.RootCmd.AddCommand(demo.NewCommand(app))
 	app.RootCmd.AddCommand(newSyncCommand(app))
+	app.RootCmd.AddCommand(newAuditCommand(app))
 	if err := Register(app, cfg); err != nil {
 		return nil, nil, err
 	}
@@ -83,6 +85,14 @@ func Register(app core.App, cfg *Config) error {
 	if err := fieldapp.Register(app, syncjs.Files, cfg.Storage.PhotoOrigins()...); err != nil {
 		return fmt.Errorf("register field app: %w", err)
 	}
+	var rec *audit.Recorder // nil: the access log is off (benchmarks)
+	if !cfg.AccessLog.Off {
+		var err error
+		if rec, err = audit.Register(app); err != nil {
+			return fmt.Errorf("register access log: %w", err)
+		}
+		app.Cron().MustAdd("samenspelPruneAccessLog", "43 3 * * *", func() { pruneAccessLog(app, rec, cfg.AccessLog.Retention) })
+	}
 	limit := newSyncLimits(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	var stopSeen atomic.Pointer[func() error] // ends the writer of the devices' last-sync stamps (sync/devices_seen.go)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
@@ -91,7 +101,7 @@ func Register(app core.App, cfg *Config) error {
 			if err := enableRateLimits(se.App); err != nil {
 				return err
 			}
-			if err := mountSync(se, svc, limit, cfg); err != nil {
+			if err := mountSync(se, svc, limit, cfg, rec); err != nil {
 				return err
 			}
 			stop := svc.FlushSeenEvery(fieldsync.SeenFlushInterval)
