@@ -15,8 +15,8 @@ import (
 
 	"github.com/samenspel/samenspel/hooks"
 	"github.com/samenspel/samenspel/internal/sqlitecache"
-	"github.com/samenspel/samenspel/server/audit"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
+	"github.com/samenspel/samenspel/server/audit"
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/fieldapp"
 	"github.com/samenspel/samenspel/server/invite"
