@@ -183,6 +183,11 @@ func (r *Recorder) page(e *core.RequestEvent, f accesslog.Filter) (*Page, error)
 	if err != nil {
 		return nil, err
 	}
+	// Whoever reads the log sees every access up to their question,
+	// including those still queued for the writer.
+	if err := l.Flush(); err != nil {
+		return nil, err
+	}
 	if f.Limit == 0 {
 		f.Limit = 100
 	}
