@@ -2,7 +2,8 @@
 // from flags and environment (config.go, which fails loudly on bad values),
 // the migrations, the hooks, the sync API (package sync, mounted with echo
 // under /api/sync/v1), the photo store, the invite and review APIs, the
-// pages, rate limits and the commands (demo, sync rotate-keys). New builds
+// pages, rate limits, the access log (package audit, on internal/accesslog)
+// and the commands (demo, sync rotate-keys, audit verify). New builds
 // the real app; Register binds everything to any app, which is how tests
 // get a server that is the real one.
 //
