@@ -148,3 +148,8 @@ func clientsOf(list []accesslog.Entry) []string {
 	slices.Sort(out)
 	return out
 }
+
+func sorted(ids ...string) []string {
+	slices.Sort(ids)
+	return ids
+}
