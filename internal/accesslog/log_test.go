@@ -2,11 +2,11 @@ package accesslog
 
 import (
 	"context"
-	"fmt"
-	"syscall"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
