@@ -2,7 +2,8 @@
 // collection as an append-only Go migration, the names apps depend on, the
 // access rules (rules.go, written once and enforced by REST, realtime,
 // expand and the sync push), the buckets the sync pull reads in their
-// place (scope.go, held equal to the rules by differential tests), what a
+// place (scope.go, held equal to the rules by differential tests), which
+// client each record is about, for the access log (clients_of.go), what a
 // field value may be (values.go), and who wrote what (author.go,
 // authorship.go).
 //

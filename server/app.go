@@ -16,6 +16,7 @@ import (
 	"github.com/samenspel/samenspel/hooks"
 	"github.com/samenspel/samenspel/internal/sqlitecache"
 	_ "github.com/samenspel/samenspel/schema" // the migrations
+	"github.com/samenspel/samenspel/server/audit"
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/server/fieldapp"
 	"github.com/samenspel/samenspel/server/invite"
@@ -50,6 +51,7 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	app.RootCmd.AddCommand(demo.NewCommand(app))
 	app.RootCmd.AddCommand(newSyncCommand(app))
 	app.RootCmd.AddCommand(newClientsCommand(app, cfg))
+	app.RootCmd.AddCommand(newAuditCommand(app))
 	if err := Register(app, cfg); err != nil {
 		return nil, nil, err
 	}
@@ -62,7 +64,19 @@ func Register(app core.App, cfg *Config) error {
 	if err := hooks.Register(app); err != nil {
 		return fmt.Errorf("register hooks: %w", err)
 	}
-	svc := newSyncService(app, cfg)
+	var rec *audit.Recorder // nil: the access log is off (benchmarks)
+	if !cfg.AccessLog.Off {
+		var err error
+		if rec, err = audit.Register(app); err != nil {
+			return fmt.Errorf("register access log: %w", err)
+		}
+		app.Cron().MustAdd("samenspelPruneAccessLog", "43 3 * * *", func() { pruneAccessLog(app, rec, cfg.AccessLog.Retention) })
+	}
+	svcCfg := *cfg
+	if rec != nil && svcCfg.OnErase == nil {
+		svcCfg.OnErase = rec.Erased // an erasure is kept in the access log: who, whom, when
+	}
+	svc := newSyncService(app, &svcCfg)
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
@@ -89,7 +103,7 @@ func Register(app core.App, cfg *Config) error {
 			if err := startStaffLogin(se.App, cfg); err != nil {
 				return fmt.Errorf("staff login: %w", err)
 			}
-			if err := mountSync(se, svc, limit, cfg); err != nil {
+			if err := mountSync(se, svc, limit, cfg, rec); err != nil {
 				return err
 			}
 			mountErase(se, svc)

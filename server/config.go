@@ -26,9 +26,10 @@ import (
 type Config struct {
 	PublicURL string // how phones reach this server, for upload URLs and invite links
 
-	Storage StorageConfig
-	Sync    SyncConfig
-	Staff   StaffLoginConfig
+	Storage   StorageConfig
+	Sync      SyncConfig
+	Staff     StaffLoginConfig
+	AccessLog AccessLogConfig
 
 	// MailLog is where mails go when no SMTP server is configured (the
 	// one-time login codes of staff, stafflogin.go); nil is os.Stderr.
@@ -118,6 +119,23 @@ func (o OIDCConfig) Enabled() bool {
 	return o.AuthURL != "" || o.TokenURL != "" || o.UserInfoURL != "" || o.ClientID != "" || o.ClientSecret != "" || o.Issuer != "" || o.JWKSURL != ""
 }
 
+// AccessLogConfig sets the access log (internal/accesslog).
+type AccessLogConfig struct {
+	// Retention is how long entries are kept: at least MinAccessLogRetention.
+	Retention time.Duration
+	// Off runs without the access log. Not a setting: for tests and
+	// benchmarks that measure what the log costs.
+	Off bool
+}
+
+// Year is a year in retention periods: 365.25 days.
+const Year = 8766 * time.Hour
+
+// MinAccessLogRetention is the shortest retention of the access log: five
+// years (NEN 7513; the Dutch decree on electronic data processing by care
+// providers asks at least that).
+const MinAccessLogRetention = 5 * Year
+
 // setting is one configuration knob: a flag and its environment variable.
 type setting struct {
 	flag, env, help string
@@ -133,7 +151,8 @@ func Flags(fs *pflag.FlagSet) *Config {
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
 			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10,
 			ConflictRetention: fieldsync.DefaultConflictRetention, RejectionRetention: fieldsync.DefaultRejectionRetention},
-		Staff: StaffLoginConfig{MFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
+		Staff:     StaffLoginConfig{MFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
+		AccessLog: AccessLogConfig{Retention: MinAccessLogRetention},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -173,7 +192,13 @@ func (c *Config) settings() []setting {
 			func(fs *pflag.FlagSet, n, h string) { fs.Var((*daysValue)(p), n, h) },
 			func(v string) (err error) { *p, err = parseDays(v); return err }}
 	}
+	retention := func(flag, env, help string, p *time.Duration) setting {
+		return setting{flag, env, help,
+			func(fs *pflag.FlagSet, n, h string) { fs.Var((*yearsValue)(p), n, h) },
+			func(v string) (err error) { return (*yearsValue)(p).Set(v) }}
+	}
 	return []setting{
+		retention("access-log-retention", "SAMENSPEL_ACCESS_LOG_RETENTION", "how long the access log keeps entries: years (5y) or a duration; at least 5y", &c.AccessLog.Retention),
 		str("public-url", "SAMENSPEL_PUBLIC_URL", "public base URL of this server, e.g. https://samenspel.example.nl", &c.PublicURL),
 		str("storage", "SAMENSPEL_STORAGE", `photo storage: "local" or "s3"`, &c.Storage.Kind),
 		str("s3-endpoint", "SAMENSPEL_S3_ENDPOINT", "S3 endpoint host[:port], without scheme", &c.Storage.Endpoint),
@@ -313,6 +338,9 @@ func (c *Config) validate() error {
 		if r.v < 24*time.Hour || r.v > maxRetention {
 			return fmt.Errorf("%s %s: must be from 1d to %dd (whole days, e.g. \"30d\")", c.name(r.flag), (*daysValue)(&r.v), maxRetention/(24*time.Hour))
 		}
+	}
+	if c.AccessLog.Retention < MinAccessLogRetention {
+		return fmt.Errorf("%s %s: the access log must be kept at least 5 years (5y)", c.name("access-log-retention"), (*yearsValue)(&c.AccessLog.Retention))
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))
@@ -496,3 +524,34 @@ func (s StorageConfig) PhotoOrigins() []string {
 	}
 	return []string{scheme + host}
 }
+
+// yearsValue is a retention period given in years ("5y", "7y") or as a Go
+// duration ("43830h"); a year is 365.25 days.
+type yearsValue time.Duration
+
+func (y *yearsValue) String() string {
+	d := time.Duration(*y)
+	if d%Year == 0 && d > 0 {
+		return strconv.FormatInt(int64(d/Year), 10) + "y"
+	}
+	return d.String()
+}
+
+func (y *yearsValue) Set(v string) error {
+	if n, ok := strings.CutSuffix(v, "y"); ok {
+		years, err := strconv.Atoi(n)
+		if err != nil || years < 0 || years > 100 {
+			return fmt.Errorf("want a number of years such as 5y, or a duration such as 43830h")
+		}
+		*y = yearsValue(time.Duration(years) * Year)
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("want a number of years such as 5y, or a duration such as 43830h")
+	}
+	*y = yearsValue(d)
+	return nil
+}
+
+func (y *yearsValue) Type() string { return "years" }

@@ -3,7 +3,9 @@
 // the migrations, the hooks, the sync API (package sync, mounted with echo
 // under /api/sync/v1), the photo store, the invite and review APIs, the
 // pages, rate limits, the staff login (stafflogin.go: MFA by e-mail code,
-// OIDC, docs/staff-login.md) and the commands (demo, sync rotate-keys). New builds
+// OIDC, docs/staff-login.md), the access log (package audit, on
+// internal/accesslog) and the commands (demo, sync rotate-keys, audit
+// verify, clients erase). New builds
 // the real app; Register binds everything to any app, which is how tests
 // get a server that is the real one.
 //

@@ -19,7 +19,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/server/audit"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -28,7 +30,10 @@ const SyncPrefix = "/api/sync/v1"
 
 type ctxKey int
 
-const authKey ctxKey = iota
+const (
+	authKey ctxKey = iota
+	ipKey          // the client's IP as PocketBase sees it (its trusted-proxy settings)
+)
 
 // syncAPI is the sync protocol over HTTP: an echo app mounted into
 // PocketBase's router, so PocketBase's middlewares (auth token loading,
@@ -37,6 +42,7 @@ type syncAPI struct {
 	app   core.App
 	svc   *fieldsync.Service
 	limit *syncLimits
+	audit *audit.Recorder // nil: no access log
 	// rewriteOrigin: local storage without a public URL builds upload URLs
 	// from the origin of each request.
 	rewriteOrigin bool
@@ -44,7 +50,7 @@ type syncAPI struct {
 
 // mountSync opens the photo storage and mounts the sync API under
 // SyncPrefix.
-func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config) error {
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config, rec *audit.Recorder) error {
 	secret, err := svc.Key("storage")
 	if err != nil {
 		return err
@@ -54,7 +60,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, c
 		return err
 	}
 	svc.SetMediaStore(store)
-	api := &syncAPI{app: se.App, svc: svc, limit: limit, rewriteOrigin: local != nil && cfg.PublicURL == ""}
+	api := &syncAPI{app: se.App, svc: svc, limit: limit, audit: rec, rewriteOrigin: local != nil && cfg.PublicURL == ""}
 	e := echo.New()
 	e.HTTPErrorHandler = api.writeError
 	e.Use(decompressBody)
@@ -67,7 +73,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, c
 	api.mountMedia(se, g, local)
 
 	handler := func(re *core.RequestEvent) error {
-		ctx := context.WithValue(re.Request.Context(), authKey, re.Auth)
+		ctx := context.WithValue(context.WithValue(re.Request.Context(), authKey, re.Auth), ipKey, re.RealIP())
 		e.ServeHTTP(re.Response, re.Request.WithContext(ctx))
 		return nil
 	}
@@ -185,9 +191,22 @@ func (api *syncAPI) pull(c echo.Context) error {
 		}
 		req.Limit = n
 	}
-	return api.svc.PullPage(c.Request().Context(), dev, req, func(page []byte) error {
+	req.Touched = api.audit.Touches()
+	err = api.svc.PullPage(c.Request().Context(), dev, req, func(page []byte) error {
 		return writeJSONBytes(c, page)
 	})
+	if err == nil {
+		api.audit.Touched(api.who(c, dev, accesslog.PathSync), req.Touched)
+	}
+	return err
+}
+
+// who is the base access-log entry of a device's request.
+func (api *syncAPI) who(c echo.Context, dev *fieldsync.Device, path string) accesslog.Entry {
+	ip, _ := c.Request().Context().Value(ipKey).(string)
+	e := audit.Who(dev.Person, path, ip)
+	e.Device = dev.ID
+	return e
 }
 
 func (api *syncAPI) push(c echo.Context) error {
@@ -199,10 +218,12 @@ func (api *syncAPI) push(c echo.Context) error {
 	if err != nil {
 		return apierr.Errorf(apierr.CodeInvalidRequest, "The request body could not be read.")
 	}
-	res, err := api.svc.Push(c.Request().Context(), dev, raw)
+	touched := api.audit.Touches()
+	res, err := api.svc.PushTouched(c.Request().Context(), dev, raw, touched)
 	if err != nil {
 		return err
 	}
+	api.audit.Touched(api.who(c, dev, accesslog.PathSync), touched)
 	out, err := json.Marshal(res)
 	if err != nil {
 		return err

@@ -278,6 +278,12 @@ type benchEnv struct {
 
 func newBenchEnv(tb testing.TB, d *benchData) *benchEnv {
 	tb.Helper()
+	return newBenchEnvWith(tb, d, benchConfig())
+}
+
+// newBenchEnvWith is newBenchEnv with a configuration of its own.
+func newBenchEnvWith(tb testing.TB, d *benchData, cfg *server.Config) *benchEnv {
+	tb.Helper()
 	dir, err := tests.TempDirClone(d.dir)
 	if err != nil {
 		tb.Fatalf("copy data: %v", err)
@@ -294,7 +300,7 @@ func newBenchEnv(tb testing.TB, d *benchData) *benchEnv {
 	app.Settings().Batch.Enabled = true
 	app.Settings().Batch.MaxRequests = 500
 	app.Settings().Batch.Timeout = 300
-	if err := server.Register(app, benchConfig()); err != nil {
+	if err := server.Register(app, cfg); err != nil {
 		tb.Fatalf("register: %v", err)
 	}
 	router, err := apis.NewRouter(app)

@@ -291,7 +291,7 @@ func benchPullInProcess(b *testing.B, env *benchEnv, person *core.Record) {
 
 // benchPullClient pulls everything with the Go client, as a fresh device:
 // HTTP, JSON decoding into the client's store included.
-func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool) {
+func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool, after ...func()) {
 	ctx := context.Background()
 	token := servertest.Token(b, person)
 	var wire int64
@@ -310,6 +310,7 @@ func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool
 		if err := c.Pull(ctx); err != nil {
 			b.Fatal(err)
 		}
+		benchAfter(after)
 		b.StopTimer()
 		wire += env.wire.Load() - w0
 		if got, want := c.Store().Len(), env.data.total; got != want {
@@ -533,7 +534,7 @@ func benchPushGoals(d *benchData) []map[string]any {
 	return out
 }
 
-func benchPushSync(b *testing.B, env *benchEnv, goals []map[string]any) {
+func benchPushSync(b *testing.B, env *benchEnv, goals []map[string]any, after ...func()) {
 	ctx := context.Background()
 	defer func(old int) { client.BatchSize = old }(client.BatchSize)
 	client.BatchSize = benchBatchSize
@@ -553,6 +554,7 @@ func benchPushSync(b *testing.B, env *benchEnv, goals []map[string]any) {
 		if err := c.Push(ctx); err != nil {
 			b.Fatal(err)
 		}
+		benchAfter(after)
 		b.StopTimer()
 		if len(c.Rejected) > 0 || len(c.Pending()) > 0 || c.Conflicts > 0 {
 			b.Fatalf("push: %d rejected (first: %+v), %d pending, %d conflicts", len(c.Rejected), c.Rejected, len(c.Pending()), c.Conflicts)
@@ -824,6 +826,15 @@ func benchSend(tb testing.TB, env *benchEnv, req *http.Request, out any) {
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
 			tb.Fatalf("%s %s: decode: %v", req.Method, req.URL.Path, err)
+		}
+	}
+}
+
+// benchAfter runs what ends a timed op (nil entries are skipped).
+func benchAfter(after []func()) {
+	for _, f := range after {
+		if f != nil {
+			f()
 		}
 	}
 }

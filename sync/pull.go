@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/apierr"
 )
 
@@ -17,6 +18,10 @@ import (
 type PullRequest struct {
 	Cursor string
 	Limit  int // 0 means DefaultPullLimit; larger than MaxPullLimit is capped
+
+	// Touched, if set, collects per client the records the page delivers,
+	// for the access log (read while rendering, so it costs no query).
+	Touched *accesslog.Touches
 }
 
 // feedRow is one row of sync_feed as a pull reads it.
@@ -74,7 +79,7 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 		if err != nil {
 			return err
 		}
-		return s.renderPage(tx, dev, p, key, buf)
+		return s.renderPage(tx, dev, p, key, buf, req.Touched)
 	})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/schema"
 )
 
@@ -31,8 +32,9 @@ func putPageBuf(b *bytes.Buffer) {
 
 // renderPage reads the records of the page's upserts and writes the page as
 // the protocol's JSON into buf. Records are rendered by SQLite (see
-// recordJSON).
-func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer) error {
+// recordJSON). With touched set, each record's clients are read along with
+// it and counted there.
+func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer, touched *accesslog.Touches) error {
 	ids := map[string][]string{}
 	for _, r := range p.rows {
 		if r.Op == 0 {
@@ -41,7 +43,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	}
 	records := map[recordKey]renderedRecord{}
 	for collection, list := range ids {
-		if err := s.loadRecords(tx, dev, collection, list, records); err != nil {
+		if err := s.loadRecords(tx, dev, collection, list, records, touched != nil); err != nil {
 			return err
 		}
 	}
@@ -61,6 +63,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	buf.WriteString(strconv.FormatBool(p.reset))
 	buf.WriteString(`,"changes":[`)
 	n := 0
+	var clients []string
 	for _, r := range p.rows {
 		rec, ok := records[recordKey{r.Collection, r.RecordID}]
 		if r.Op == 0 && !ok {
@@ -74,6 +77,12 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 			writeChangeHead(buf, r.Collection, r.RecordID, "delete")
 			buf.WriteByte('}')
 			continue
+		}
+		if touched != nil && rec.clients != "" {
+			clients = schema.ParseClients(rec.clients, clients[:0])
+			for _, c := range clients {
+				touched.Add(c, accesslog.ActionRead, r.Collection, 1)
+			}
 		}
 		writeChangeHead(buf, r.Collection, r.RecordID, "upsert")
 		buf.WriteString(`,"version":`)
@@ -105,10 +114,12 @@ func writeChangeHead(buf *bytes.Buffer, collection, id, op string) {
 type renderedRecord struct {
 	version int64
 	json    []byte
+	clients string // with withClients: schema.ClientsExpr's value
 }
 
-// loadRecords renders the given records of one collection into out.
-func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, ids []string, out map[recordKey]renderedRecord) error {
+// loadRecords renders the given records of one collection into out, and
+// with withClients reads which clients each is about.
+func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, ids []string, out map[recordKey]renderedRecord, withClients bool) error {
 	c, err := s.app.FindCachedCollectionByNameOrId(collection)
 	if err != nil {
 		return fmt.Errorf("collection %s: %w", collection, err)
@@ -121,8 +132,12 @@ func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, id
 	rawIDs, _ := json.Marshal(ids)
 	// Driven by the id list: one primary-key lookup per id, no temporary
 	// index over the list.
-	q := tx.NewQuery(fmt.Sprintf("SELECT [[%s.id]], [[%s.version]], %s FROM json_each({:ids}) AS [[ids]] JOIN {{%s}} ON [[%s.id]] = [[ids.value]]",
-		c.Name, c.Name, expr, c.Name, c.Name)).
+	clientsExpr, ok := schema.ClientsExpr(c.Name, c.Name)
+	if !withClients || !ok {
+		clientsExpr = "''"
+	}
+	q := tx.NewQuery(fmt.Sprintf("SELECT [[%s.id]], [[%s.version]], %s, COALESCE(%s, '') FROM json_each({:ids}) AS [[ids]] JOIN {{%s}} ON [[%s.id]] = [[ids.value]]",
+		c.Name, c.Name, expr, clientsExpr, c.Name, c.Name)).
 		Bind(dbx.Params{"ids": string(rawIDs), "me": dev.Principal.ID, "manage": manages(dev.Principal)})
 	rows, err := q.Rows()
 	if err != nil {
@@ -133,10 +148,11 @@ func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, id
 		var id string
 		var version int64
 		var raw []byte
-		if err := rows.Scan(&id, &version, &raw); err != nil {
+		var clients string
+		if err := rows.Scan(&id, &version, &raw, &clients); err != nil {
 			return fmt.Errorf("scan %s: %w", collection, err)
 		}
-		out[recordKey{collection, id}] = renderedRecord{version: version, json: raw}
+		out[recordKey{collection, id}] = renderedRecord{version: version, json: raw, clients: clients}
 	}
 	return rows.Err()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/apierr"
 )
 
@@ -125,12 +126,26 @@ func decodePush(raw []byte) ([]Mutation, error) {
 // nothing to find: the device pushes again). Only a failure of the
 // transaction itself fails the push.
 func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushResponse, error) {
+	return s.PushTouched(ctx, dev, raw, nil)
+}
+
+// PushTouched is Push that, with touched set, also counts per client the
+// records the push created, updated and deleted, for the access log
+// (push_touched.go). Only committed writes are counted; replays are not.
+func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touched *accesslog.Touches) (*PushResponse, error) {
 	muts, err := decodePush(raw)
 	if err != nil {
 		return nil, err
 	}
 	res := &PushResponse{Results: make([]MutationResult, len(muts))}
+	var wrote *accesslog.Touches
 	err = s.app.RunInTransaction(func(tx core.App) error {
+		var before map[recordKey][]string
+		if touched != nil {
+			if before, err = clientsOfTargets(tx, muts, false); err != nil {
+				return err
+			}
+		}
 		ids := make([]string, len(muts))
 		for i, m := range muts {
 			ids[i] = m.MutationID
@@ -166,11 +181,18 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 			stored[m.MutationID] = storedResult{r, sum}
 			fresh = append(fresh, storedMutation{m, r, sum})
 		}
-		return storeResults(tx, dev, fresh)
+		if err := storeResults(tx, dev, fresh); err != nil {
+			return err
+		}
+		if touched != nil {
+			wrote, err = touchesOf(tx, fresh, before)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	touched.Merge(wrote)
 	s.markSeen(dev, "last_push_at")
 	return res, nil
 }

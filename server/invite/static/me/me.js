@@ -121,6 +121,7 @@
     $('network').replaceChildren(...(o.network_contacts.length ? o.network_contacts.map(contactCard) : [empty('Nog niemand in je netwerk opgeschreven.')]));
     $('safaris').replaceChildren(...(o.safaris.length ? o.safaris.map(safariCard) : [empty('Je deed nog niet mee aan een wijksafari.')]));
     $('mine').hidden = false;
+    window.samenspelAccess.load();
   }
 
   async function download() {

@@ -1,0 +1,355 @@
+package accesslog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	gosync "sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+// FileName is the log's file in the data directory.
+const FileName = "access_log.db"
+
+const schemaSQL = `
+CREATE TABLE IF NOT EXISTS entries (
+	seq               INTEGER PRIMARY KEY,
+	at_us             INTEGER NOT NULL,
+	person            TEXT NOT NULL,
+	person_collection TEXT NOT NULL,
+	role              TEXT NOT NULL,
+	person_name       TEXT NOT NULL,
+	on_behalf_of      TEXT NOT NULL,
+	client            TEXT NOT NULL,
+	collections       TEXT NOT NULL,
+	action            TEXT NOT NULL,
+	count             INTEGER NOT NULL,
+	device            TEXT NOT NULL,
+	ip                TEXT NOT NULL,
+	path              TEXT NOT NULL,
+	prev_hash         TEXT NOT NULL,
+	hash              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_client ON entries (client, seq);
+CREATE INDEX IF NOT EXISTS entries_person ON entries (person, seq);
+CREATE INDEX IF NOT EXISTS entries_at ON entries (at_us);
+CREATE TABLE IF NOT EXISTS anchor (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	seq        INTEGER NOT NULL,
+	hash       TEXT NOT NULL,
+	pruned_at  INTEGER NOT NULL
+);`
+
+const entryColumns = `seq, at_us, person, person_collection, role, person_name, on_behalf_of,
+	client, collections, action, count, device, ip, path, prev_hash, hash`
+
+// ErrClosed is returned by Add after Close.
+var ErrClosed = errors.New("access log closed")
+
+// Log is an open access log. It is safe for concurrent use.
+type Log struct {
+	db     *sql.DB
+	path   string
+	logger *slog.Logger
+
+	mu     gosync.RWMutex // guards closed against Add's send
+	closed bool
+	queue  chan item
+	done   chan struct{}
+
+	// The chain's head, owned by the writer goroutine.
+	lastSeq  int64
+	lastHash string
+}
+
+// item is one thing for the writer: an entry, a flush (reply when
+// everything before it is written) or a prune.
+type item struct {
+	entry  Entry
+	flush  chan error
+	prune  *pruneRequest
+	isData bool
+}
+
+type pruneRequest struct {
+	before time.Time
+	reply  chan pruneResult
+}
+
+type pruneResult struct {
+	n   int
+	err error
+}
+
+// QueueSize is how many entries may wait for the writer before Add blocks.
+const QueueSize = 8192
+
+// maxBatch bounds the entries committed in one transaction.
+const maxBatch = 4096
+
+// Open opens (creating if needed) the log at path and starts its writer.
+// logger receives write failures (the writer retries them); nil discards.
+func Open(path string, logger *slog.Logger) (*Log, error) {
+	db, err := openDB(path, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Exec(schemaSQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("access log %s: create tables: %w", path, err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	l := &Log{db: db, path: path, logger: logger, queue: make(chan item, QueueSize), done: make(chan struct{})}
+	err = db.QueryRow(`SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1`).Scan(&l.lastSeq, &l.lastHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = db.QueryRow(`SELECT seq, hash FROM anchor WHERE id = 1`).Scan(&l.lastSeq, &l.lastHash)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("access log %s: read chain head: %w", path, err)
+	}
+	go l.run()
+	return l, nil
+}
+
+// openDB opens the SQLite file with WAL (readers never wait for the
+// writer) and a busy timeout; readOnly for verify and queries by tools.
+func openDB(path string, readOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_txlock", "immediate")
+	if readOnly {
+		q.Set("mode", "ro")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("access log %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("access log %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Path is the log's file.
+func (l *Log) Path() string { return l.path }
+
+// Add queues entries for the writer; it blocks only while the queue is
+// full. Entries without a time get the current time. It returns ErrClosed
+// after Close (the entries are not written).
+func (l *Log) Add(entries ...Entry) error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	now := time.Now()
+	for _, e := range entries {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		l.queue <- item{entry: e, isData: true}
+	}
+	return nil
+}
+
+// Flush waits until every entry added before it is committed.
+func (l *Log) Flush() error {
+	reply := make(chan error, 1)
+	if err := l.send(item{flush: reply}); err != nil {
+		return err
+	}
+	return <-reply
+}
+
+// Prune removes the entries older than before, keeping the hash of the
+// last removed one as the chain's anchor, so that what remains still
+// verifies. It returns how many entries it removed.
+func (l *Log) Prune(before time.Time) (int, error) {
+	reply := make(chan pruneResult, 1)
+	if err := l.send(item{prune: &pruneRequest{before: before, reply: reply}}); err != nil {
+		return 0, err
+	}
+	r := <-reply
+	return r.n, r.err
+}
+
+func (l *Log) send(it item) error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	l.queue <- it
+	return nil
+}
+
+// Close writes what is queued, stops the writer and closes the file.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	close(l.queue)
+	l.mu.Unlock()
+	<-l.done
+	return l.db.Close()
+}
+
+// run is the writer: it takes what has queued up, up to maxBatch, and
+// commits it in one transaction, retrying a failed write (the entries stay
+// in memory, the chain head moves only on commit).
+func (l *Log) run() {
+	defer close(l.done)
+	for {
+		it, ok := <-l.queue
+		if !ok {
+			return
+		}
+		batch := []item{it}
+		open := true
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case it, ok := <-l.queue:
+				if !ok {
+					open = false
+					break drain
+				}
+				batch = append(batch, it)
+			default:
+				break drain
+			}
+		}
+		l.writeRetrying(batch, open)
+		if !open {
+			return
+		}
+	}
+}
+
+func (l *Log) writeRetrying(batch []item, open bool) {
+	wait := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		pruned, err := l.write(batch)
+		if err == nil {
+			for _, it := range batch {
+				switch {
+				case it.flush != nil:
+					it.flush <- nil
+				case it.prune != nil:
+					it.prune.reply <- pruned[it.prune]
+				}
+			}
+			return
+		}
+		l.logger.Error("access log: write failed, retrying", "entries", len(batch), "attempt", attempt, "error", err.Error())
+		if !open && attempt >= 5 {
+			for _, it := range batch {
+				switch {
+				case it.flush != nil:
+					it.flush <- err
+				case it.prune != nil:
+					it.prune.reply <- pruneResult{err: err}
+				}
+			}
+			return
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// write commits a batch in one transaction and, on commit, moves the
+// chain head.
+func (l *Log) write(batch []item) (map[*pruneRequest]pruneResult, error) {
+	ctx := context.Background()
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	seq, prev := l.lastSeq, l.lastHash
+	pruned := map[*pruneRequest]pruneResult{}
+	var ins *sql.Stmt
+	for _, it := range batch {
+		switch {
+		case it.isData:
+			if ins == nil {
+				if ins, err = tx.PrepareContext(ctx, `INSERT INTO entries (`+entryColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
+					return nil, err
+				}
+				defer ins.Close()
+			}
+			e := it.entry
+			seq++
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = chainHash(prev, &e)
+			if _, err := ins.ExecContext(ctx, e.Seq, e.At.UnixMicro(), e.Person, e.PersonCollection, e.Role, e.PersonName, e.OnBehalfOf,
+				e.Client, e.Collections, e.Action, e.Count, e.Device, e.IP, e.Path, e.PrevHash, e.Hash); err != nil {
+				return nil, err
+			}
+			prev = e.Hash
+		case it.prune != nil:
+			n, err := pruneTx(ctx, tx, it.prune.before)
+			if err != nil {
+				return nil, err
+			}
+			pruned[it.prune] = pruneResult{n: n}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	l.lastSeq, l.lastHash = seq, prev
+	return pruned, nil
+}
+
+// pruneTx deletes the entries before the cutoff and moves the anchor to
+// the last of them.
+func pruneTx(ctx context.Context, tx *sql.Tx, before time.Time) (int, error) {
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM entries WHERE at_us < ?`, before.UnixMicro()).Scan(&last); err != nil {
+		return 0, err
+	}
+	if !last.Valid {
+		return 0, nil
+	}
+	// Entries are numbered in the order they were added, and their times
+	// follow that order closely but not exactly (they are stamped before
+	// they queue): the cutoff is by number, up to the last too-old one.
+	var hash string
+	if err := tx.QueryRowContext(ctx, `SELECT hash FROM entries WHERE seq = ?`, last.Int64).Scan(&hash); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM entries WHERE seq <= ?`, last.Int64)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO anchor (id, seq, hash, pruned_at) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned_at = excluded.pruned_at`,
+		last.Int64, hash, time.Now().UnixMicro()); err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// Verify checks the chain of this log (see the package function Verify).
+func (l *Log) Verify(ctx context.Context) (*Report, error) { return verifyDB(ctx, l.db) }

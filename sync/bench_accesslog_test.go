@@ -1,0 +1,73 @@
+package sync_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/samenspel/samenspel/internal/servertest"
+	"github.com/samenspel/samenspel/server/audit"
+)
+
+// BenchmarkAccessLog is what the access log costs (issue 12: a fresh pull
+// and a push with the log on stay within 10% of their speed without it):
+// the fresh pull of BenchmarkPull100k with the Go client, and the 10k goal
+// creates of BenchmarkPush10k by sync push, each on a server with the log
+// off and one with it on, side by side in one run. With the log on, each
+// op ends by reading the log through its API, which waits until every
+// entry the op made is committed, so the writer's work is in the time.
+//
+//	go test ./sync/ -run '^$' -bench BenchmarkAccessLog -benchtime 3x -count 3 -timeout 60m
+func BenchmarkAccessLog(b *testing.B) {
+	d := benchDataOf(b, 100_000)
+	off := benchConfig()
+	off.AccessLog.Off = true
+	envs := map[string]*benchEnv{"log-off": newBenchEnvWith(b, d, off), "log-on": newBenchEnvWith(b, d, benchConfig())}
+	for _, who := range []string{"coordinator", "begeleider"} {
+		b.Run("pull-"+who, func(b *testing.B) {
+			for _, mode := range []string{"log-off", "log-on"} {
+				env := envs[mode]
+				person := env.coordinator
+				if who == "begeleider" {
+					person = env.begeleider
+				}
+				b.Run(mode, func(b *testing.B) {
+					benchPullClient(b, env, person, false, benchFlushLog(b, env, mode))
+				})
+			}
+			me := b.Name() + "/"
+			benchRatio(b, "pull with access log vs without (target >= 0.91x)", me+"log-on", me+"log-off", 1/1.1)
+		})
+	}
+	goals := benchPushGoals(d)
+	b.Run("push", func(b *testing.B) {
+		for _, mode := range []string{"log-off", "log-on"} {
+			cfg := benchConfig()
+			cfg.AccessLog.Off = mode == "log-off"
+			env := newBenchEnvWith(b, d, cfg)
+			b.Run(mode, func(b *testing.B) { benchPushSync(b, env, goals, benchFlushLog(b, env, mode)) })
+		}
+		me := b.Name() + "/"
+		benchRatio(b, "push with access log vs without (target >= 0.91x)", me+"log-on", me+"log-off", 1/1.1)
+	})
+}
+
+// benchFlushLog returns what ends each timed op: with the log on, a read
+// of the log's API, which first commits everything queued.
+func benchFlushLog(b *testing.B, env *benchEnv, mode string) func() {
+	if mode != "log-on" {
+		return nil
+	}
+	token := servertest.Token(b, env.coordinator)
+	return func() {
+		req, _ := http.NewRequest("GET", env.srv.URL+audit.EntriesPath+"?limit=1", nil)
+		req.Header.Set("Authorization", token)
+		res, err := env.http.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("read access log: %d", res.StatusCode)
+		}
+	}
+}
