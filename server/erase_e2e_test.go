@@ -187,22 +187,6 @@ func runEraseClient(t *testing.T, cfg *server.Config) {
 		t.Fatalf("erasure removed %+v", res.Removed)
 	}
 
-	// The access log keeps that the erasure happened, and who did it.
-	var accessed audit.Page
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		coord.do("GET", audit.EntriesPath+"?client="+clientRec.Id, nil, 200, &accessed)
-		if slices.ContainsFunc(accessed.Entries, func(e accesslog.Entry) bool {
-			return e.Action == audit.ActionErase && e.Person == w.Coord.Id && e.Role == "coordinator"
-		}) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the access log has no erasure by the coordinator: %+v", accessed.Entries)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-
 	// The phone of BegA pulls: it starts over and holds nothing of them.
 	mustSync(t, bp)
 	for _, c := range bp.Store().Collections() {
@@ -231,6 +215,23 @@ func runEraseClient(t *testing.T, cfg *server.Config) {
 	for _, f := range searchStore(t, store, needles) {
 		t.Errorf("after the erasure: %s", f)
 	}
+	// The access log keeps that the erasure happened, and who did it. (Asked
+	// last: PocketBase's request log keeps this request's URL, with the id.)
+	var accessed audit.Page
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		coord.do("GET", audit.EntriesPath+"?client="+clientRec.Id, nil, 200, &accessed)
+		if slices.ContainsFunc(accessed.Entries, func(e accesslog.Entry) bool {
+			return e.Action == audit.ActionErase && e.Person == w.Coord.Id && e.Role == "coordinator"
+		}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the access log has no erasure by the coordinator: %+v", accessed.Entries)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
 	after := listKeys(t, store)
 	for k := range objectsBefore {
 		if _, ok := after[k]; ok && (strings.HasPrefix(k, "uploads/photozwaantje") || strings.Contains(k, hex.EncodeToString(sum[:]))) {
