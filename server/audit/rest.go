@@ -68,16 +68,9 @@ func (r *Recorder) onCreate(e *core.RecordRequestEvent) error {
 func (r *Recorder) onUpdate(e *core.RecordRequestEvent) error {
 	// Whose the record was before counts too (a safari's participants
 	// may change); the record's own collection only, no expands.
-	before, err := schema.ClientsOf(e.App.DB(), e.Collection.Name, []string{e.Record.Id})
+	t, err := clientsBefore(e, accesslog.ActionUpdate, 0)
 	if err != nil {
 		return err
-	}
-	if err := e.Next(); err != nil {
-		return err
-	}
-	t := accesslog.NewTouches()
-	for _, c := range before[e.Record.Id] {
-		t.Add(c, accesslog.ActionUpdate, e.Collection.Name, 0)
 	}
 	r.logTouches(e.RequestEvent, t, accesslog.ActionUpdate, []*core.Record{e.Record})
 	return nil
@@ -85,19 +78,29 @@ func (r *Recorder) onUpdate(e *core.RecordRequestEvent) error {
 
 func (r *Recorder) onDelete(e *core.RecordRequestEvent) error {
 	// Read before the delete: afterwards a step no longer leads to its goal.
-	before, err := schema.ClientsOf(e.App.DB(), e.Collection.Name, []string{e.Record.Id})
+	t, err := clientsBefore(e, accesslog.ActionDelete, 1)
 	if err != nil {
 		return err
 	}
+	r.Touched(Who(e.Auth, accesslog.PathREST, e.RealIP()), t)
+	return nil
+}
+
+// clientsBefore reads whose data e's record is, then runs the request,
+// and returns those clients touched by action, count records each.
+func clientsBefore(e *core.RecordRequestEvent, action string, count int) (*accesslog.Touches, error) {
+	before, err := schema.ClientsOf(e.App.DB(), e.Collection.Name, []string{e.Record.Id})
+	if err != nil {
+		return nil, err
+	}
 	if err := e.Next(); err != nil {
-		return err
+		return nil, err
 	}
 	t := accesslog.NewTouches()
 	for _, c := range before[e.Record.Id] {
-		t.Add(c, accesslog.ActionDelete, e.Collection.Name, 1)
+		t.Add(c, action, e.Collection.Name, count)
 	}
-	r.Touched(Who(e.Auth, accesslog.PathREST, e.RealIP()), t)
-	return nil
+	return t, nil
 }
 
 // logRecords logs the records a request returned or wrote.
