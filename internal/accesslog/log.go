@@ -95,6 +95,7 @@ const maxBatch = 4096
 // Open opens (creating if needed) the log at path and starts its writer.
 // logger receives write failures (the writer retries them); nil discards.
 func Open(path string, logger *slog.Logger) (*Log, error) {
+	keepAllocatorPages()
 	db, err := openDB(path, false)
 	if err != nil {
 		return nil, err
