@@ -171,6 +171,7 @@ func (r *Recorder) entries(e *core.RequestEvent) error {
 		return err
 	}
 	t := accesslog.NewTouches()
+	t.Add(f.Client, accesslog.ActionRead, accesslog.CollectionAccessLog, 0) // searched for, found or not
 	for _, en := range out.Entries {
 		t.Add(en.Client, accesslog.ActionRead, accesslog.CollectionAccessLog, 1)
 	}
