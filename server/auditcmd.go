@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -33,7 +34,12 @@ func newAuditCommand(app core.App) *cobra.Command {
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := accesslog.Verify(cmd.Context(), filepath.Join(app.DataDir(), accesslog.FileName))
+			path := filepath.Join(app.DataDir(), accesslog.FileName)
+			if _, err := os.Stat(path); err != nil {
+				fail()
+				return fmt.Errorf("no access log at %s: %w", path, err)
+			}
+			rep, err := accesslog.Verify(cmd.Context(), path)
 			if err != nil {
 				fail()
 				return err
