@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/samenspel/samenspel/backup"
 )
 
 // Config is everything the server reads from flags and the environment,
@@ -25,6 +27,7 @@ type Config struct {
 
 	Storage StorageConfig
 	Sync    SyncConfig
+	Backup  BackupConfig
 
 	// Now is the clock device tokens are issued and checked by; nil is
 	// time.Now. Tests move it instead of waiting.
@@ -53,6 +56,20 @@ type StorageConfig struct {
 	PendingTTL time.Duration
 }
 
+// BackupConfig selects continuous backup of the database (docs/backup.md).
+type BackupConfig struct {
+	Kind string // "off" (default) or "s3"
+	S3   backup.Config
+
+	// ReplayWindow is the least time devices keep acknowledged mutations
+	// to send again after a restore; the server advertises at least twice
+	// the current backup lag on top (sync/replay.go).
+	ReplayWindow time.Duration
+}
+
+// On reports whether the database is replicated.
+func (b BackupConfig) On() bool { return b.Kind == "s3" }
+
 // SyncConfig tunes the sync protocol.
 type SyncConfig struct {
 	TombstoneHorizon time.Duration // how long deletes stay in the feed; older cursors get cursor_expired
@@ -77,6 +94,8 @@ func Flags(fs *pflag.FlagSet) *Config {
 		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true, PendingTTL: 24 * time.Hour},
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
 			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10},
+		Backup: BackupConfig{Kind: "off", ReplayWindow: 15 * time.Minute,
+			S3: backup.Config{Region: "us-east-1", TLS: true, Path: "samenspel", SyncInterval: time.Second, Retention: 72 * time.Hour}},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -128,6 +147,18 @@ func (c *Config) settings() []setting {
 		float("sync-rate", "SAMENSPEL_SYNC_RATE", "sync requests per second per device (0: no limit)", &c.Sync.RatePerSecond),
 		integer("sync-burst", "SAMENSPEL_SYNC_BURST", "sync requests a device may make at once", &c.Sync.RateBurst),
 		integer("max-devices", "SAMENSPEL_MAX_DEVICES", "active (unrevoked) devices a person may have", &c.Sync.MaxDevices),
+		str("backup", "SAMENSPEL_BACKUP", `continuous database backup: "off" or "s3" (docs/backup.md)`, &c.Backup.Kind),
+		str("backup-s3-endpoint", "SAMENSPEL_BACKUP_S3_ENDPOINT", "backup S3 endpoint host[:port], without scheme; empty is AWS S3", &c.Backup.S3.Endpoint),
+		str("backup-s3-bucket", "SAMENSPEL_BACKUP_S3_BUCKET", "backup S3 bucket (must exist)", &c.Backup.S3.Bucket),
+		str("backup-s3-path", "SAMENSPEL_BACKUP_S3_PATH", "key prefix of the backup inside its bucket", &c.Backup.S3.Path),
+		str("backup-s3-access-key", "SAMENSPEL_BACKUP_S3_ACCESS_KEY", "backup S3 access key (empty: the AWS default credential chain)", &c.Backup.S3.AccessKey),
+		str("backup-s3-secret-key", "SAMENSPEL_BACKUP_S3_SECRET_KEY", "backup S3 secret key", &c.Backup.S3.SecretKey),
+		str("backup-s3-region", "SAMENSPEL_BACKUP_S3_REGION", "backup S3 region", &c.Backup.S3.Region),
+		boolean("backup-s3-path-style", "SAMENSPEL_BACKUP_S3_PATH_STYLE", "path-style backup S3 URLs (MinIO, versitygw, Garage)", &c.Backup.S3.PathStyle),
+		boolean("backup-s3-tls", "SAMENSPEL_BACKUP_S3_TLS", "use HTTPS to reach the backup S3 endpoint", &c.Backup.S3.TLS),
+		duration("backup-sync-interval", "SAMENSPEL_BACKUP_SYNC_INTERVAL", "how often new writes are uploaded to the backup", &c.Backup.S3.SyncInterval),
+		duration("backup-retention", "SAMENSPEL_BACKUP_RETENTION", "how far back a point-in-time restore can go", &c.Backup.S3.Retention),
+		duration("replay-window", "SAMENSPEL_REPLAY_WINDOW", "least time devices keep acknowledged writes to replay after a restore", &c.Backup.ReplayWindow),
 	}
 }
 
@@ -234,6 +265,59 @@ func (c *Config) validate() error {
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))
+	}
+	return c.validateBackup()
+}
+
+// validateBackup fails a backup configuration that is half given: S3
+// settings while backup is off, or backup on without a bucket.
+func (c *Config) validateBackup() error {
+	b := &c.Backup
+	if b.ReplayWindow < time.Minute {
+		return fmt.Errorf("%s %s: must be at least 1m", c.name("replay-window"), b.ReplayWindow)
+	}
+	switch b.Kind {
+	case "off", "":
+		b.Kind = "off"
+		var set []string
+		for _, st := range c.settings() {
+			if n, ok := c.given[st.flag]; ok && strings.HasPrefix(st.flag, "backup-") {
+				set = append(set, n)
+			}
+		}
+		if len(set) > 0 {
+			return fmt.Errorf("backup is off but backup settings are given (%s): set SAMENSPEL_BACKUP=s3 (or --backup=s3), or remove them", strings.Join(set, ", "))
+		}
+		return nil
+	case "s3":
+	default:
+		return fmt.Errorf("%s %q: want \"off\" or \"s3\"", c.name("backup"), b.Kind)
+	}
+	s := &b.S3
+	if s.Bucket == "" {
+		return fmt.Errorf("backup is s3 but %s is not set", c.name("backup-s3-bucket"))
+	}
+	if (s.AccessKey == "") != (s.SecretKey == "") {
+		return fmt.Errorf("backup is s3 but only one of %s and %s is set: give both, or neither for the AWS default credential chain",
+			c.name("backup-s3-access-key"), c.name("backup-s3-secret-key"))
+	}
+	if s.Endpoint != "" {
+		if err := checkEndpoint(s.Endpoint); err != nil {
+			return fmt.Errorf("%s %q: %v", c.name("backup-s3-endpoint"), s.Endpoint, err)
+		}
+	}
+	if s.Region == "" {
+		return fmt.Errorf("%s is empty: give the service's region (us-east-1 suits MinIO and versitygw)", c.name("backup-s3-region"))
+	}
+	s.Path = strings.Trim(s.Path, "/")
+	if s.Path == "" {
+		return fmt.Errorf("%s is empty: give the backup a key prefix of its own", c.name("backup-s3-path"))
+	}
+	if s.SyncInterval < 100*time.Millisecond || s.SyncInterval > time.Hour {
+		return fmt.Errorf("%s %s: must be from 100ms to 1h", c.name("backup-sync-interval"), s.SyncInterval)
+	}
+	if s.Retention < time.Hour {
+		return fmt.Errorf("%s %s: must be at least 1h", c.name("backup-retention"), s.Retention)
 	}
 	return nil
 }

@@ -50,7 +50,9 @@ type ConflictInfo struct {
 
 // PushResponse is the answer to a push.
 type PushResponse struct {
-	Results []MutationResult `json:"results"`
+	Results             []MutationResult `json:"results"`
+	History             string           `json:"history"`               // the feed's epoch (replay.go)
+	ReplayWindowSeconds int64            `json:"replay_window_seconds"` // how long to keep acknowledged mutations
 }
 
 const (
@@ -129,8 +131,15 @@ func (s *Service) Push(ctx context.Context, dev *Device, raw []byte) (*PushRespo
 	if err != nil {
 		return nil, err
 	}
-	res := &PushResponse{Results: make([]MutationResult, len(muts))}
+	res := &PushResponse{Results: make([]MutationResult, len(muts)), ReplayWindowSeconds: s.replayWindow()}
+	madeIn := pushHistory(raw)
 	err = s.app.RunInTransaction(func(tx core.App) error {
+		if res.History, err = history(tx.DB()); err != nil {
+			return err
+		}
+		if madeIn != "" && madeIn != res.History {
+			return errHistoryChanged()
+		}
 		ids := make([]string, len(muts))
 		for i, m := range muts {
 			ids[i] = m.MutationID

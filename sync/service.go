@@ -19,7 +19,11 @@ type Config struct {
 	MaxDevices       int              // active (unrevoked) devices per person; registering one more is forbidden
 	MutationHorizon  time.Duration    // how long push results are kept for replays; at least the tombstone horizon
 	Now              func() time.Time // the clock device tokens are issued and checked by; nil is time.Now (tests set it)
-	Media            MediaConfig
+	// ReplayWindow is how long devices keep acknowledged mutations to send
+	// again after a restore (replay.go); nil is DefaultReplayWindow. It is
+	// asked on every answer, so it can follow the backup's lag.
+	ReplayWindow func() time.Duration
+	Media        MediaConfig
 }
 
 // Limits of the protocol.
