@@ -95,8 +95,20 @@ func (c *Client) Register(ctx context.Context, pbToken string) error {
 	return nil
 }
 
-// Sync pushes pending mutations, then pulls until up to date.
+// Sync pushes pending mutations, then pulls until up to date. If the pull
+// showed that the server was restored, the acknowledged mutations it
+// queued again are pushed, and the result pulled, in the same Sync.
 func (c *Client) Sync(ctx context.Context) error {
+	if err := c.Push(ctx); err != nil {
+		return err
+	}
+	replayed := c.Replayed
+	if err := c.Pull(ctx); err != nil {
+		return err
+	}
+	if c.Replayed == replayed {
+		return nil
+	}
 	if err := c.Push(ctx); err != nil {
 		return err
 	}
