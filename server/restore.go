@@ -8,6 +8,8 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -24,7 +26,8 @@ default: the latest state in the backup), and marks it restored so that
 devices start a new history on the next serve and send again what they
 hold. The backup settings are the server's (SAMENSPEL_BACKUP_* or
 --backup-*). A data dir that is not empty is refused; --force moves it
-aside to DATA_DIR.before-restore-<time> (nothing is deleted).
+aside to DATA_DIR.before-restore-<time>, or into DATA_DIR/before-restore-<time>/
+when DATA_DIR is a mount point (nothing is deleted).
 `
 
 // Restore runs `samenspel restore` with args (after the command name) and
@@ -78,15 +81,16 @@ func restore(args, environ []string, stdout io.Writer) error {
 	}
 
 	entries, err := os.ReadDir(*dir)
-	switch {
-	case errors.Is(err, iofs.ErrNotExist):
-	case err != nil:
+	if err != nil && !errors.Is(err, iofs.ErrNotExist) {
 		return err
-	case len(entries) > 0 && !*force:
+	}
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return strings.HasPrefix(e.Name(), asidePrefix) })
+	if len(entries) > 0 && !*force {
 		return fmt.Errorf("%s is not empty: restore into an empty data dir, or give --force to move it aside (nothing is deleted)", *dir)
-	case len(entries) > 0:
-		aside := fmt.Sprintf("%s.before-restore-%s", filepath.Clean(*dir), time.Now().UTC().Format("20060102T150405Z"))
-		if err := os.Rename(*dir, aside); err != nil {
+	}
+	if len(entries) > 0 {
+		aside, err := moveAside(*dir, entries)
+		if err != nil {
 			return fmt.Errorf("move the data dir aside: %w", err)
 		}
 		fmt.Fprintf(stdout, "Moved the old data dir to %s (photos on local disk are in its storage/: copy them back).\n", aside)
@@ -110,4 +114,28 @@ func restore(args, environ []string, stdout io.Writer) error {
 		"On the next serve the sync feed starts a new history: devices pull afresh and send again what they hold.\n",
 		*dir, info.Target.UTC().Format(time.RFC3339), info.Oldest.UTC().Format(time.RFC3339), info.Newest.UTC().Format(time.RFC3339))
 	return nil
+}
+
+// asidePrefix names what --force moved aside inside a data dir.
+const asidePrefix = "before-restore-"
+
+// moveAside moves the data dir to DIR.before-restore-<time>, or, when the
+// dir cannot be renamed (a volume's mount point in a container), its
+// entries into DIR/before-restore-<time>/. Nothing is deleted.
+func moveAside(dir string, entries []os.DirEntry) (string, error) {
+	stamp := time.Now().UTC().Format("20060102T150405Z")
+	aside := filepath.Clean(dir) + "." + asidePrefix + stamp
+	if err := os.Rename(dir, aside); err == nil {
+		return aside, nil
+	}
+	aside = filepath.Join(dir, asidePrefix+stamp)
+	if err := os.Mkdir(aside, 0o700); err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(aside, e.Name())); err != nil {
+			return "", err
+		}
+	}
+	return aside, nil
 }
