@@ -27,7 +27,7 @@ type Config struct {
 	SecretKey string
 
 	// SyncInterval is how often new transactions are uploaded: the lag of
-	// a healthy backup.
+	// a healthy backup. Zero is one second.
 	SyncInterval time.Duration
 	// Retention is how far back a point-in-time restore can go.
 	Retention time.Duration
@@ -83,12 +83,13 @@ func Start(ctx context.Context, dbPath string, cfg Config, logger *slog.Logger) 
 		return nil, fmt.Errorf("backup: list s3://%s/%s: %w", cfg.Bucket, cfg.Path, err)
 	}
 
+	if cfg.SyncInterval <= 0 {
+		cfg.SyncInterval = time.Second
+	}
 	db := litestream.NewDB(dbPath)
 	db.MonitorInterval = min(cfg.SyncInterval, litestream.DefaultMonitorInterval)
 	r := litestream.NewReplicaWithClient(db, cl)
-	if cfg.SyncInterval > 0 {
-		r.SyncInterval = cfg.SyncInterval
-	}
+	r.SyncInterval = cfg.SyncInterval
 	db.Replica = r
 	levels := litestream.CompactionLevels{
 		{Level: 0},
