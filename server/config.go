@@ -301,6 +301,9 @@ func (c *Config) validateBackup() error {
 		return fmt.Errorf("backup is s3 but only one of %s and %s is set: give both, or neither for the AWS default credential chain",
 			c.name("backup-s3-access-key"), c.name("backup-s3-secret-key"))
 	}
+	if strings.Contains(s.Endpoint, "://") {
+		return fmt.Errorf("%s %q: give host[:port] without a scheme; %s chooses http or https", c.name("backup-s3-endpoint"), s.Endpoint, c.name("backup-s3-tls"))
+	}
 	if s.Endpoint != "" {
 		if err := checkEndpoint(s.Endpoint); err != nil {
 			return fmt.Errorf("%s %q: %v", c.name("backup-s3-endpoint"), s.Endpoint, err)
