@@ -12,6 +12,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "restore" { // before PocketBase, which would create a database
+		os.Exit(server.Restore(os.Args[2:], os.Environ(), os.Stdout, os.Stderr))
+	}
 	app, _, err := server.New(os.Args[1:], os.Environ())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "samenspel:", err)

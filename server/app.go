@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
@@ -31,13 +33,20 @@ import (
 // are the command line without the program name, environ the environment.
 func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	env := envMap(environ)
-	pbConfig := pocketbase.Config{DBConnect: sqlitecache.Connect}
+	var cfg *Config
+	pbConfig := pocketbase.Config{DBConnect: func(path string) (*dbx.DB, error) {
+		// Litestream checkpoints data.db while backup is on (package backup).
+		if cfg != nil && cfg.Backup.On() && filepath.Base(path) == "data.db" {
+			return sqlitecache.ConnectNoAutoCheckpoint(path)
+		}
+		return sqlitecache.Connect(path)
+	}}
 	if dir := env[EnvDataDir]; dir != "" && !hasFlag(args, "dir") {
 		pbConfig.DefaultDataDir = dir
 	}
 	app := pocketbase.NewWithConfig(pbConfig)
 
-	cfg := Flags(app.RootCmd.PersistentFlags())
+	cfg = Flags(app.RootCmd.PersistentFlags())
 	_ = app.RootCmd.ParseFlags(args) // unknown flags belong to subcommands; cobra reports them on Execute
 	if err := cfg.Load(app.RootCmd.PersistentFlags(), environ); err != nil {
 		return nil, nil, fmt.Errorf("configuration: %w", err)
@@ -80,6 +89,7 @@ func Register(app core.App, cfg *Config) error {
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
+	registerBackup(app, cfg.Backup)
 	if err := invite.Register(app, cfg.PublicURL); err != nil {
 		return fmt.Errorf("register invites: %w", err)
 	}
@@ -161,6 +171,7 @@ func newSyncService(app core.App, cfg *Config) *fieldsync.Service {
 		MinSchemaVersion:   cfg.Sync.MinSchemaVersion,
 		DeviceTokenTTL:     cfg.Sync.DeviceTokenTTL,
 		MaxDevices:         cfg.Sync.MaxDevices,
+		ReplayWindow:       replayWindow(app, cfg.Backup.ReplayWindow),
 		ConflictRetention:  cfg.Sync.ConflictRetention,
 		RejectionRetention: cfg.Sync.RejectionRetention,
 		Now:                cfg.Now,

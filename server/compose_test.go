@@ -36,6 +36,7 @@ type composeFile struct {
 
 type composeService struct {
 	Image       string                       `yaml:"image"`
+	Command     []string                     `yaml:"command"`
 	Build       any                          `yaml:"build"`
 	Environment map[string]string            `yaml:"environment"` // the map form; the list form fails the parse
 	DependsOn   map[string]map[string]string `yaml:"depends_on"`
@@ -177,9 +178,31 @@ func TestComposeConfig(t *testing.T) {
 	if cfg.Storage != want {
 		t.Errorf("compose storage config %+v, want %+v", cfg.Storage, want)
 	}
+	// Backup is on, to the second bucket minio-init makes, with the same key.
+	wantBackup := DefaultConfig().Backup
+	wantBackup.Kind = "s3"
+	wantBackup.S3.Endpoint, wantBackup.S3.PathStyle, wantBackup.S3.TLS = "minio:9000", true, false
+	wantBackup.S3.Bucket, wantBackup.S3.Path = dotenv["SAMENSPEL_BACKUP_S3_BUCKET"], dotenv["SAMENSPEL_BACKUP_S3_PATH"]
+	wantBackup.S3.AccessKey, wantBackup.S3.SecretKey = dotenv["SAMENSPEL_S3_ACCESS_KEY"], dotenv["SAMENSPEL_S3_SECRET_KEY"]
+	if r, err := time.ParseDuration(dotenv["SAMENSPEL_BACKUP_RETENTION"]); err == nil {
+		wantBackup.S3.Retention = r
+	}
+	if cfg.Backup != wantBackup {
+		t.Errorf("compose backup config %+v, want %+v", cfg.Backup, wantBackup)
+	}
+	if cfg.Backup.S3.Bucket == cfg.Storage.Bucket {
+		t.Errorf("the backup goes to the photo bucket %q: give it a bucket of its own", cfg.Backup.S3.Bucket)
+	}
 
-	// minio-init creates the bucket and key the server uses.
+	// minio-init creates the buckets and key the server uses.
 	initEnv := envs["minio-init"]
+	if initEnv["BACKUP_BUCKET"] != cfg.Backup.S3.Bucket {
+		t.Errorf("minio-init creates backup bucket %q, the server backs up to %q", initEnv["BACKUP_BUCKET"], cfg.Backup.S3.Bucket)
+	}
+	if script := strings.Join(compose.Services["minio-init"].Command, "\n"); !strings.Contains(script, `mc mb --ignore-existing --with-versioning "root/$$BACKUP_BUCKET"`) ||
+		!strings.Contains(script, "arn:aws:s3:::$$BACKUP_BUCKET/*") {
+		t.Errorf("minio-init does not create the backup bucket or give the server's key access to it:\n%s", script)
+	}
 	if initEnv["BUCKET"] != cfg.Storage.Bucket || initEnv["APP_KEY"] != cfg.Storage.AccessKey || initEnv["APP_SECRET"] != cfg.Storage.SecretKey {
 		t.Errorf("minio-init creates bucket %q for key %q, but the server uses bucket %q with key %q",
 			initEnv["BUCKET"], initEnv["APP_KEY"], cfg.Storage.Bucket, cfg.Storage.AccessKey)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/samenspel/samenspel/backup"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -30,6 +31,7 @@ type Config struct {
 	Sync      SyncConfig
 	Staff     StaffLoginConfig
 	AccessLog AccessLogConfig
+	Backup    BackupConfig
 
 	// MailLog is where mails go when no SMTP server is configured (the
 	// one-time login codes of staff, stafflogin.go); nil is os.Stderr.
@@ -66,6 +68,20 @@ type StorageConfig struct {
 	// sweeper removes it.
 	PendingTTL time.Duration
 }
+
+// BackupConfig selects continuous backup of the database (docs/backup.md).
+type BackupConfig struct {
+	Kind string // "off" (default) or "s3"
+	S3   backup.Config
+
+	// ReplayWindow is the least time devices keep acknowledged mutations
+	// to send again after a restore; the server advertises at least twice
+	// the current backup lag on top (sync/replay.go).
+	ReplayWindow time.Duration
+}
+
+// On reports whether the database is replicated.
+func (b BackupConfig) On() bool { return b.Kind == "s3" }
 
 // SyncConfig tunes the sync protocol.
 type SyncConfig struct {
@@ -153,6 +169,8 @@ func Flags(fs *pflag.FlagSet) *Config {
 			ConflictRetention: fieldsync.DefaultConflictRetention, RejectionRetention: fieldsync.DefaultRejectionRetention},
 		Staff:     StaffLoginConfig{MFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
 		AccessLog: AccessLogConfig{Retention: MinAccessLogRetention},
+		Backup: BackupConfig{Kind: "off", ReplayWindow: 15 * time.Minute,
+			S3: backup.Config{Region: "us-east-1", TLS: true, Path: "samenspel", SyncInterval: time.Second, Retention: 72 * time.Hour}},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -227,6 +245,18 @@ func (c *Config) settings() []setting {
 		str("oidc-jwks-url", "SAMENSPEL_OIDC_JWKS_URL", "OIDC keys to check the id_token with (without a userinfo endpoint)", &c.Staff.OIDC.JWKSURL),
 		days("conflict-retention", "SAMENSPEL_CONFLICT_RETENTION", `remove resolved conflicts this long after their last change ("90d" or "2160h")`, &c.Sync.ConflictRetention),
 		days("rejection-retention", "SAMENSPEL_REJECTION_RETENTION", `remove rejected mutations this long after they arrived ("30d" or "720h")`, &c.Sync.RejectionRetention),
+		str("backup", "SAMENSPEL_BACKUP", `continuous database backup: "off" or "s3" (docs/backup.md)`, &c.Backup.Kind),
+		str("backup-s3-endpoint", "SAMENSPEL_BACKUP_S3_ENDPOINT", "backup S3 endpoint host[:port], without scheme; empty is AWS S3", &c.Backup.S3.Endpoint),
+		str("backup-s3-bucket", "SAMENSPEL_BACKUP_S3_BUCKET", "backup S3 bucket (must exist)", &c.Backup.S3.Bucket),
+		str("backup-s3-path", "SAMENSPEL_BACKUP_S3_PATH", "key prefix of the backup inside its bucket", &c.Backup.S3.Path),
+		str("backup-s3-access-key", "SAMENSPEL_BACKUP_S3_ACCESS_KEY", "backup S3 access key (empty: the AWS default credential chain)", &c.Backup.S3.AccessKey),
+		str("backup-s3-secret-key", "SAMENSPEL_BACKUP_S3_SECRET_KEY", "backup S3 secret key", &c.Backup.S3.SecretKey),
+		str("backup-s3-region", "SAMENSPEL_BACKUP_S3_REGION", "backup S3 region", &c.Backup.S3.Region),
+		boolean("backup-s3-path-style", "SAMENSPEL_BACKUP_S3_PATH_STYLE", "path-style backup S3 URLs (MinIO, versitygw, Garage)", &c.Backup.S3.PathStyle),
+		boolean("backup-s3-tls", "SAMENSPEL_BACKUP_S3_TLS", "use HTTPS to reach the backup S3 endpoint", &c.Backup.S3.TLS),
+		duration("backup-sync-interval", "SAMENSPEL_BACKUP_SYNC_INTERVAL", "how often new writes are uploaded to the backup", &c.Backup.S3.SyncInterval),
+		duration("backup-retention", "SAMENSPEL_BACKUP_RETENTION", "how far back a point-in-time restore can go", &c.Backup.S3.Retention),
+		duration("replay-window", "SAMENSPEL_REPLAY_WINDOW", "least time devices keep acknowledged writes to replay after a restore", &c.Backup.ReplayWindow),
 	}
 }
 
@@ -345,7 +375,10 @@ func (c *Config) validate() error {
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))
 	}
-	return c.validateStaff()
+	if err := c.validateStaff(); err != nil {
+		return err
+	}
+	return c.validateBackup()
 }
 
 // validateStaff checks the staff login: a known MFA mode, OIDC complete
@@ -390,6 +423,62 @@ func (c *Config) validateStaff() error {
 	}
 	if o.UserInfoURL != "" && (o.Issuer != "" || o.JWKSURL != "") {
 		return fmt.Errorf("%s and %s check the id_token, which is not read when %s is set: give one or the other", c.name("oidc-issuer"), c.name("oidc-jwks-url"), c.name("oidc-userinfo-url"))
+	}
+	return nil
+}
+
+// validateBackup fails a backup configuration that is half given: S3
+// settings while backup is off, or backup on without a bucket.
+func (c *Config) validateBackup() error {
+	b := &c.Backup
+	if b.ReplayWindow < time.Minute {
+		return fmt.Errorf("%s %s: must be at least 1m", c.name("replay-window"), b.ReplayWindow)
+	}
+	switch b.Kind {
+	case "off", "":
+		b.Kind = "off"
+		var set []string
+		for _, st := range c.settings() {
+			if n, ok := c.given[st.flag]; ok && strings.HasPrefix(st.flag, "backup-") {
+				set = append(set, n)
+			}
+		}
+		if len(set) > 0 {
+			return fmt.Errorf("backup is off but backup settings are given (%s): set SAMENSPEL_BACKUP=s3 (or --backup=s3), or remove them", strings.Join(set, ", "))
+		}
+		return nil
+	case "s3":
+	default:
+		return fmt.Errorf("%s %q: want \"off\" or \"s3\"", c.name("backup"), b.Kind)
+	}
+	s := &b.S3
+	if s.Bucket == "" {
+		return fmt.Errorf("backup is s3 but %s is not set", c.name("backup-s3-bucket"))
+	}
+	if (s.AccessKey == "") != (s.SecretKey == "") {
+		return fmt.Errorf("backup is s3 but only one of %s and %s is set: give both, or neither for the AWS default credential chain",
+			c.name("backup-s3-access-key"), c.name("backup-s3-secret-key"))
+	}
+	if strings.Contains(s.Endpoint, "://") {
+		return fmt.Errorf("%s %q: give host[:port] without a scheme; %s chooses http or https", c.name("backup-s3-endpoint"), s.Endpoint, c.name("backup-s3-tls"))
+	}
+	if s.Endpoint != "" {
+		if err := checkEndpoint(s.Endpoint); err != nil {
+			return fmt.Errorf("%s %q: %v", c.name("backup-s3-endpoint"), s.Endpoint, err)
+		}
+	}
+	if s.Region == "" {
+		return fmt.Errorf("%s is empty: give the service's region (us-east-1 suits MinIO and versitygw)", c.name("backup-s3-region"))
+	}
+	s.Path = strings.Trim(s.Path, "/")
+	if s.Path == "" {
+		return fmt.Errorf("%s is empty: give the backup a key prefix of its own", c.name("backup-s3-path"))
+	}
+	if s.SyncInterval < 100*time.Millisecond || s.SyncInterval > time.Hour {
+		return fmt.Errorf("%s %s: must be from 100ms to 1h", c.name("backup-sync-interval"), s.SyncInterval)
+	}
+	if s.Retention < time.Hour {
+		return fmt.Errorf("%s %s: must be at least 1h", c.name("backup-retention"), s.Retention)
 	}
 	return nil
 }

@@ -39,6 +39,9 @@ type RegisterResponse struct {
 	DeviceID  string `json:"device_id"`
 	Token     string `json:"token"`
 	ExpiresAt string `json:"expires_at"`
+
+	History             string `json:"history"`               // the feed's epoch (replay.go)
+	ReplayWindowSeconds int64  `json:"replay_window_seconds"` // how long to keep acknowledged mutations
 }
 
 var deviceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -125,7 +128,12 @@ func (s *Service) Register(login Login, req RegisterRequest) (*RegisterResponse,
 	if err != nil {
 		return nil, err
 	}
-	return &RegisterResponse{DeviceID: req.DeviceID, Token: tok, ExpiresAt: exp.Format(time.RFC3339)}, nil
+	epoch, err := history(s.app.DB())
+	if err != nil {
+		return nil, err
+	}
+	return &RegisterResponse{DeviceID: req.DeviceID, Token: tok, ExpiresAt: exp.Format(time.RFC3339),
+		History: epoch, ReplayWindowSeconds: s.replayWindow()}, nil
 }
 
 // checkDeviceCap refuses a new device to a person who has the most active

@@ -41,8 +41,8 @@ func RegisterHistoryHooks(app core.App) {
 	app.OnBackupRestore().Bind(&hook.Handler[*core.BackupEvent]{
 		Id: "samenspelMarkRestore",
 		Func: func(e *core.BackupEvent) error {
-			if err := os.WriteFile(filepath.Join(e.App.DataDir(), restoredMarker), nil, 0o600); err != nil {
-				return fmt.Errorf("mark restore: %w", err)
+			if err := MarkRestored(e.App.DataDir()); err != nil {
+				return err
 			}
 			e.Exclude = append(e.Exclude, restoredMarker)
 			return e.Next()
@@ -57,6 +57,17 @@ func RegisterHistoryHooks(app core.App) {
 			return e.Next()
 		},
 	})
+}
+
+// MarkRestored leaves the restore marker in dataDir (a pb_data): the next
+// serve gives the feed a new epoch, so devices start a new history. The
+// restore command calls it after it wrote a restored database there.
+// Errors are the file system's.
+func MarkRestored(dataDir string) error {
+	if err := os.WriteFile(filepath.Join(dataDir, restoredMarker), nil, 0o600); err != nil {
+		return fmt.Errorf("mark restore: %w", err)
+	}
+	return nil
 }
 
 // NewHistoryIfRestored gives the feed a new epoch if a restore happened

@@ -36,6 +36,7 @@ type feedRow struct {
 // page is what one pull sends.
 type page struct {
 	rows    []feedRow // deduplicated, in feed order
+	history string    // the feed's epoch
 	cursor  *cursor
 	hasMore bool
 	reset   bool
@@ -95,7 +96,7 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 	if err := tx.NewQuery("SELECT seq, purged_seq, epoch FROM sync_state WHERE id = 1").Row(&high, &purged, &epoch); err != nil {
 		return nil, fmt.Errorf("read feed state: %w", err)
 	}
-	p := &page{}
+	p := &page{history: epoch}
 	c := &cursor{V: cursorVersion, Epoch: epoch, Person: dev.PersonKey(), Device: dev.ID, Pos: map[string]int64{}}
 	p.reset = rawCursor == ""
 	if rawCursor != "" {

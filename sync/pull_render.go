@@ -61,6 +61,10 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	buf.WriteString(strconv.FormatBool(p.hasMore))
 	buf.WriteString(`,"reset":`)
 	buf.WriteString(strconv.FormatBool(p.reset))
+	buf.WriteString(`,"history":`)
+	buf.WriteString(strconv.Quote(p.history))
+	buf.WriteString(`,"replay_window_seconds":`)
+	buf.WriteString(strconv.FormatInt(s.replayWindow(), 10))
 	buf.WriteString(`,"changes":[`)
 	n := 0
 	var clients []string

@@ -51,7 +51,9 @@ type ConflictInfo struct {
 
 // PushResponse is the answer to a push.
 type PushResponse struct {
-	Results []MutationResult `json:"results"`
+	Results             []MutationResult `json:"results"`
+	History             string           `json:"history"`               // the feed's epoch (replay.go)
+	ReplayWindowSeconds int64            `json:"replay_window_seconds"` // how long to keep acknowledged mutations
 }
 
 const (
@@ -137,9 +139,16 @@ func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touc
 	if err != nil {
 		return nil, err
 	}
-	res := &PushResponse{Results: make([]MutationResult, len(muts))}
+	res := &PushResponse{Results: make([]MutationResult, len(muts)), ReplayWindowSeconds: s.replayWindow()}
+	madeIn := pushHistory(raw)
 	var wrote *accesslog.Touches
 	err = s.app.RunInTransaction(func(tx core.App) error {
+		if res.History, err = history(tx.DB()); err != nil {
+			return err
+		}
+		if madeIn != "" && madeIn != res.History {
+			return errHistoryChanged()
+		}
 		var before map[recordKey][]string
 		if touched != nil {
 			if before, err = clientsOfTargets(tx, muts, false); err != nil {

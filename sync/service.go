@@ -32,6 +32,10 @@ type Config struct {
 
 	// OnErase records an erasure in the access log (see ErasureHook).
 	OnErase ErasureHook
+	// ReplayWindow is how long devices keep acknowledged mutations to send
+	// again after a restore (replay.go); nil is DefaultReplayWindow. It is
+	// asked on every answer, so it can follow the backup's lag.
+	ReplayWindow func() time.Duration
 }
 
 // Limits of the protocol.

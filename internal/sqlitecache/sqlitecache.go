@@ -46,9 +46,18 @@ func init() {
 // Connect opens a PocketBase data database through the caching driver, with
 // PocketBase's own connection pragmas (see core.DefaultDBConnect). Use it
 // as core.BaseAppConfig.DBConnect / pocketbase.Config.DBConnect.
-func Connect(dbPath string) (*dbx.DB, error) {
+func Connect(dbPath string) (*dbx.DB, error) { return connect(dbPath, "") }
+
+// ConnectNoAutoCheckpoint is Connect with SQLite's automatic checkpoint
+// turned off on every connection, for a database whose checkpoints
+// Litestream makes (package backup).
+func ConnectNoAutoCheckpoint(dbPath string) (*dbx.DB, error) {
+	return connect(dbPath, "&_pragma=wal_autocheckpoint(0)")
+}
+
+func connect(dbPath, extra string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)" + extra
 	db, err := dbx.Open(DriverName, dbPath+pragmas)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,15 @@ type Client struct {
 	Wiped bool
 	// OnResult, if set, sees every push result with its mutation.
 	OnResult func(Mutation, Result)
+	// Replayed counts acknowledged mutations queued again after the
+	// server was restored (replay.go).
+	Replayed int
+	// Now is the clock of the replay window; nil is time.Now.
+	Now func() time.Time
+
+	history      string        // the server's history (feed epoch) last seen
+	replayWindow time.Duration // how long acknowledged mutations are kept
+	kept         []kept        // acknowledged mutations, oldest first
 }
 
 // Rejection is a mutation the server refused.
@@ -74,17 +83,32 @@ func (c *Client) Cursor() string { return c.cursor }
 func (c *Client) Register(ctx context.Context, pbToken string) error {
 	body := map[string]any{"device_id": c.DeviceID, "platform": "go-client", "app_version": "dev", "schema_version": c.SchemaVersion}
 	var res struct {
-		Token string `json:"token"`
+		Token               string `json:"token"`
+		History             string `json:"history"`
+		ReplayWindowSeconds int64  `json:"replay_window_seconds"`
 	}
 	if err := c.do(ctx, http.MethodPost, "/api/sync/v1/devices", pbToken, body, &res); err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
 	c.token = res.Token
+	c.noteHistory(res.History, res.ReplayWindowSeconds)
 	return nil
 }
 
-// Sync pushes pending mutations, then pulls until up to date.
+// Sync pushes pending mutations, then pulls until up to date. If the pull
+// showed that the server was restored, the acknowledged mutations it
+// queued again are pushed, and the result pulled, in the same Sync.
 func (c *Client) Sync(ctx context.Context) error {
+	if err := c.Push(ctx); err != nil {
+		return err
+	}
+	replayed := c.Replayed
+	if err := c.Pull(ctx); err != nil {
+		return err
+	}
+	if c.Replayed == replayed {
+		return nil
+	}
 	if err := c.Push(ctx); err != nil {
 		return err
 	}
@@ -97,6 +121,8 @@ func (c *Client) wipe() {
 	c.queue = nil
 	c.cursor = ""
 	c.token = ""
+	c.kept = nil
+	c.history = ""
 	c.Wiped = true
 }
 

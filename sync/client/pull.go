@@ -21,6 +21,9 @@ type Page struct {
 	Cursor  string   `json:"cursor"`
 	HasMore bool     `json:"has_more"`
 	Reset   bool     `json:"reset"`
+
+	History             string `json:"history"`
+	ReplayWindowSeconds int64  `json:"replay_window_seconds"`
 }
 
 // Pull follows pages until has_more is false. A reset drops every synced
@@ -75,6 +78,7 @@ func (c *Client) apply(p *Page) {
 		}
 	}
 	c.cursor = p.Cursor
+	c.noteHistory(p.History, p.ReplayWindowSeconds)
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -23,17 +23,34 @@ var BatchSize = 500
 // mutation leaves the queue: applied and conflict ones are now the
 // server's (their state arrives by pull), rejected ones move to Rejected.
 // A batch that fails in transport is retried as a whole: the server
-// answers replayed mutations from their stored results.
+// answers replayed mutations from their stored results. Acknowledged
+// mutations are kept for the replay window (replay.go); a push refused
+// because the server was restored pulls afresh, queues the kept ones
+// again and goes on.
 func (c *Client) Push(ctx context.Context) error {
 	for len(c.queue) > 0 {
 		n := min(len(c.queue), BatchSize)
 		batch := c.queue[:n]
 		var res struct {
-			Results []Result `json:"results"`
+			Results             []Result `json:"results"`
+			History             string   `json:"history"`
+			ReplayWindowSeconds int64    `json:"replay_window_seconds"`
 		}
-		if err := c.call(ctx, "POST", "/api/sync/v1/push", map[string]any{"mutations": batch}, &res); err != nil {
+		body := map[string]any{"mutations": batch}
+		if c.history != "" {
+			body["history"] = c.history // refused if the server was restored since
+		}
+		err := c.call(ctx, "POST", "/api/sync/v1/push", body, &res)
+		if IsCode(err, "cursor_expired") {
+			if err := c.restarted(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
 			return err
 		}
+		c.noteHistory(res.History, res.ReplayWindowSeconds)
 		done := map[string]Result{}
 		for _, r := range res.Results {
 			done[r.MutationID] = r
@@ -51,11 +68,13 @@ func (c *Client) Push(ctx context.Context) error {
 				c.Rejected = append(c.Rejected, Rejection{Mutation: m, Error: r.Error})
 			case r.Status == "conflict":
 				c.Conflicts++
+				c.keep(m)
 				if len(r.Record) > 0 && string(r.Record) != "null" {
 					c.store.PutRaw(m.Collection, m.ID, r.Record)
 				}
 			case r.Status == "applied":
 				c.applied(m, r)
+				c.keep(m)
 			}
 		}
 		c.queue = append(rest, c.queue[n:]...)

@@ -113,7 +113,14 @@ export class SyncClient {
         if (!(err instanceof SyncError) || err.status === 401 || err.status === 426 || err.code === 'aborted') throw err;
         photoErr = err; // a photo that could not go now does not keep the records from coming
       }
+      const replayed = this.install.replayed ?? 0;
       await pull(this, signal);
+      if ((this.install.replayed ?? 0) > replayed) {
+        // The pull showed a restore and queued acknowledged mutations
+        // again: send them now, and take the result.
+        await push(this, signal);
+        await pull(this, signal);
+      }
       await this.exclusive(() => this.saveInstall({ ...this.install, lastSyncedAt: this.now() }));
       if (photoErr) this.flags.lastError = photoErr.plain();
     } catch (err) {

@@ -232,3 +232,28 @@ test('pages asked ahead: each page asked for once, in order, everything arrives;
   assert.equal(cursors.length, 1);
   for (const [c, ids] of Object.entries(want)) assert.deepEqual((await a.list(c)).map((r) => r.id), ids, c);
 });
+
+test('after a restore (another history), acknowledged mutations go again first and are answered from the log', async () => {
+  const c = await newClient('BegA');
+  await c.sync();
+  const goal = await c.create('goals', { client: world.ClientA, title: 'Voor de restore', life_domain: 'living', status: 'idea' });
+  await c.update('goals', goal, { why: 'eerst' });
+  let st = await c.sync();
+  assert.equal(st.lastError, null, JSON.stringify(st.lastError));
+  assert.ok(c.install.history, 'the server told its history');
+  assert.equal((await c.store.all('kept')).length, 2, 'both acknowledged mutations are kept');
+
+  // As if the server had been restored since: its history is another one.
+  c.install = { ...c.install, history: 'voor-de-restore' };
+  await c.update('goals', goal, { why: 'daarna' });
+  st = await c.sync();
+  assert.equal(st.lastError, null, JSON.stringify(st.lastError));
+  assert.equal(c.install.replayed, 2, 'the kept mutations went again');
+  assert.notEqual(c.install.history, 'voor-de-restore');
+  assert.equal((await c.store.all('outbox')).length, 0);
+  assert.equal((await c.store.all('kept')).length, 3);
+  assert.equal((await c.get('goals', goal)).why, 'daarna');
+  const onServer = await rest(tokens.BegA, 'GET', `/api/collections/goals/records/${goal}`);
+  assert.equal(onServer.why, 'daarna');
+  assert.equal(onServer.title, 'Voor de restore');
+});

@@ -31,15 +31,29 @@ export async function versionOf(store, collection, id) {
 // push sends the outbox in order, in batches of at most client.maxBatch;
 // a batch the server finds too large is split in halves. Answered
 // mutations leave the outbox; unanswered ones stay and go again as they are.
+// Acknowledged ones are kept for the replay window the server advertises
+// and go again after a restore (replayKept).
 export async function push(client, signal) {
   let size = client.maxBatch;
   for (;;) {
     const batch = (await client.store.all('outbox')).slice(0, size);
     if (batch.length === 0) return;
     let res;
+    const body = { mutations: batch.map(([, m]) => m) };
+    if (client.install.history) body.history = client.install.history; // refused after a restore
     try {
-      res = await client.call('POST', '/api/sync/v1/push', { mutations: batch.map(([, m]) => m) }, signal);
+      res = await client.call('POST', '/api/sync/v1/push', body, signal);
     } catch (err) {
+      if (isCode(err, 'cursor_expired') && err.data?.history === 'changed') {
+        // The server was restored: what it acknowledged goes again first,
+        // and the next pull starts over and learns the new history.
+        await client.exclusive(async () => {
+          const { ops, inst } = await replayKept(client.store, client.install, client.now(), { cursor: null, history: null });
+          await client.store.batch(ops);
+          client.install = inst;
+        });
+        continue;
+      }
       if (!isCode(err, 'payload_too_large')) throw err;
       if (batch.length > 1) {
         size = Math.ceil(batch.length / 2);
@@ -50,15 +64,21 @@ export async function push(client, signal) {
       continue;
     }
     const results = new Map((res.results ?? []).map((r) => [r.mutation_id, r]));
+    const window = res.replay_window_seconds ?? 0;
+    const keepUntil = window > 0 ? client.now() + window * 1000 : 0;
     let answered = 0;
     await client.exclusive(async () => {
       const ops = [];
+      if (res.history && !client.install.history) {
+        client.install = { ...client.install, history: res.history };
+        ops.push({ op: 'put', table: 'meta', key: 'install', value: client.install });
+      }
       const folded = new Map(); // changeKey -> the record as this batch leaves it (null: deleted)
       for (const [key, m] of batch) {
         const r = results.get(m.mutation_id);
         if (!r) continue;
         answered++;
-        ops.push(...(await settle(client.store, folded, key, m, r)));
+        ops.push(...(await settle(client.store, folded, key, m, r, keepUntil)));
       }
       ops.push(...(await recordWrites(client.store, folded)));
       await client.store.batch(ops);
@@ -72,9 +92,12 @@ export async function push(client, signal) {
 // settle returns the writes that take one answered mutation out of the
 // outbox and keep what its result means for the device; the synced record
 // it changes goes into folded (written by the caller, chunks at a time).
-async function settle(store, folded, key, m, r) {
+async function settle(store, folded, key, m, r, keepUntil) {
   const ops = [{ op: 'delete', table: 'outbox', key }];
   const put = (table, k, value) => ops.push({ op: 'put', table, key: k, value });
+  if (keepUntil && (r.status === 'applied' || r.status === 'conflict')) {
+    put('kept', key, { m, until: keepUntil }); // to send again after a restore, under its outbox key
+  }
   const putRecord = (k, value) => folded.set(k, value);
   const rk = changeKey(m.collection, m.id);
   if (r.status === 'applied') {
@@ -108,4 +131,25 @@ function refusedEntry(m, error) {
     mutation_id: m.mutation_id, collection: m.collection, id: m.id, op: m.op, data: m.data ?? {},
     error: { code: error?.code ?? 'internal', message: error?.message ?? '', data: error?.data ?? {} },
   };
+}
+
+// replayKept returns the writes that put the acknowledged mutations still
+// within their replay window back into the outbox under their old keys
+// (so before every newer one, in their order) and empty the kept table,
+// and the install with patch applied and replayed counted. The server
+// answers those it has from their stored results and applies the others
+// (docs/sync-protocol.md, section 9).
+export async function replayKept(store, install, now, patch) {
+  const ops = [];
+  let n = 0;
+  for (const [key, k] of await store.all('kept')) {
+    ops.push({ op: 'delete', table: 'kept', key });
+    if (k.until > now) {
+      ops.push({ op: 'put', table: 'outbox', key, value: k.m });
+      n++;
+    }
+  }
+  const inst = { ...install, ...patch, replayed: (install.replayed ?? 0) + n };
+  ops.push({ op: 'put', table: 'meta', key: 'install', value: inst });
+  return { ops, inst };
 }

@@ -18,6 +18,7 @@
 
 import { isCode } from './errors.js';
 import { changeKey, recordWrites } from './records.js';
+import { replayKept } from './outbox.js';
 
 export async function pull(client, signal) {
   const all = new AbortController(); // ends the pages asked for ahead with the pull
@@ -140,9 +141,18 @@ async function applyPages(client, pages, part) {
       else if (ch.op === 'delete') changes.set(changeKey(ch.collection, ch.id), null);
     }
   }
-  const inst = { ...client.install, cursor: pages.at(-1).cursor };
+  const last = pages.at(-1);
+  let inst = { ...client.install, cursor: last.cursor };
   const ops = await recordWrites(client.store, changes, { clear: reset, part });
-  ops.push({ op: 'put', table: 'meta', key: 'install', value: inst });
+  if (last.history && inst.history && last.history !== inst.history) {
+    // The server was restored: send again what it acknowledged (outbox.js).
+    const replay = await replayKept(client.store, inst, client.now(), { history: last.history });
+    ops.push(...replay.ops);
+    inst = replay.inst;
+  } else {
+    if (last.history) inst.history = last.history;
+    ops.push({ op: 'put', table: 'meta', key: 'install', value: inst });
+  }
   await client.store.batch(ops);
   client.install = inst;
 }
