@@ -61,6 +61,9 @@ func Register(app core.App, cfg *Config) error {
 	if err := hooks.Register(app); err != nil {
 		return fmt.Errorf("register hooks: %w", err)
 	}
+	stopping := &drain{}
+	bindDrain(app, stopping, cfg.Ops.ShutdownTimeout)
+	mx := newMetrics(app, cfg.Ops, stopping.inFlight)
 	svc := fieldsync.New(app, fieldsync.Config{
 		TombstoneHorizon: cfg.Sync.TombstoneHorizon,
 		MinSchemaVersion: cfg.Sync.MinSchemaVersion,
@@ -68,6 +71,7 @@ func Register(app core.App, cfg *Config) error {
 		MaxDevices:       cfg.Sync.MaxDevices,
 		Now:              cfg.Now,
 		Media:            fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
+		OnPull:           mx.observePull,
 	})
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
@@ -91,7 +95,10 @@ func Register(app core.App, cfg *Config) error {
 			if err := enableRateLimits(se.App); err != nil {
 				return err
 			}
-			if err := mountSync(se, svc, limit, cfg); err != nil {
+			if err := mountSync(se, svc, limit, cfg, mx); err != nil {
+				return err
+			}
+			if err := serveMetrics(se, mx, cfg.Ops); err != nil {
 				return err
 			}
 			stop := svc.FlushSeenEvery(fieldsync.SeenFlushInterval)

@@ -25,6 +25,7 @@ type Config struct {
 
 	Storage StorageConfig
 	Sync    SyncConfig
+	Ops     OpsConfig
 
 	// Now is the clock device tokens are issued and checked by; nil is
 	// time.Now. Tests move it instead of waiting.
@@ -63,6 +64,26 @@ type SyncConfig struct {
 	MaxDevices       int     // active (unrevoked) devices per person
 }
 
+// OpsConfig is how the server is watched and stopped (docs/operations.md).
+type OpsConfig struct {
+	// MetricsToken, when set, serves Prometheus metrics at /metrics on the
+	// main address to requests bearing it (Authorization: Bearer <token>).
+	MetricsToken string
+	// MetricsAddr, when set, serves /metrics on its own listener (for
+	// example 127.0.0.1:9091 or an address only the monitoring network
+	// reaches), without a token unless MetricsToken is set too. With
+	// neither, metrics are not served at all.
+	MetricsAddr string
+	// ShutdownTimeout is how long a stopping server (SIGTERM) waits for
+	// requests in flight, pushes above all, before it closes the database.
+	ShutdownTimeout time.Duration
+
+	// BackupLag, if set, reports how far the continuous backup is behind
+	// (ok false: unknown); it becomes the samenspel_backup_lag_seconds
+	// gauge. The backup wiring sets it; nil leaves the gauge out.
+	BackupLag func() (lag time.Duration, ok bool)
+}
+
 // setting is one configuration knob: a flag and its environment variable.
 type setting struct {
 	flag, env, help string
@@ -77,6 +98,7 @@ func Flags(fs *pflag.FlagSet) *Config {
 		Storage: StorageConfig{Kind: "local", Region: "us-east-1", TLS: true, PendingTTL: 24 * time.Hour},
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
 			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10},
+		Ops: OpsConfig{ShutdownTimeout: 25 * time.Second},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -128,6 +150,9 @@ func (c *Config) settings() []setting {
 		float("sync-rate", "SAMENSPEL_SYNC_RATE", "sync requests per second per device (0: no limit)", &c.Sync.RatePerSecond),
 		integer("sync-burst", "SAMENSPEL_SYNC_BURST", "sync requests a device may make at once", &c.Sync.RateBurst),
 		integer("max-devices", "SAMENSPEL_MAX_DEVICES", "active (unrevoked) devices a person may have", &c.Sync.MaxDevices),
+		str("metrics-token", "SAMENSPEL_METRICS_TOKEN", "serve Prometheus metrics at /metrics to requests with this bearer token", &c.Ops.MetricsToken),
+		str("metrics-addr", "SAMENSPEL_METRICS_ADDR", "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9091", &c.Ops.MetricsAddr),
+		duration("shutdown-timeout", "SAMENSPEL_SHUTDOWN_TIMEOUT", "on SIGTERM, how long to let requests in flight finish", &c.Ops.ShutdownTimeout),
 	}
 }
 
@@ -231,6 +256,17 @@ func (c *Config) validate() error {
 	}
 	if c.Sync.MaxDevices < 1 || c.Sync.MaxDevices > 1000 {
 		return fmt.Errorf("%s %d: must be from 1 to 1000", c.name("max-devices"), c.Sync.MaxDevices)
+	}
+	if c.Ops.MetricsToken != "" && len(c.Ops.MetricsToken) < 16 {
+		return fmt.Errorf("%s: use at least 16 characters", c.name("metrics-token"))
+	}
+	if c.Ops.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.Ops.MetricsAddr); err != nil {
+			return fmt.Errorf("%s %q: want host:port (or :port)", c.name("metrics-addr"), c.Ops.MetricsAddr)
+		}
+	}
+	if c.Ops.ShutdownTimeout < 0 {
+		return fmt.Errorf("%s %s: must not be negative", c.name("shutdown-timeout"), c.Ops.ShutdownTimeout)
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))

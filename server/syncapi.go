@@ -20,6 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/reqid"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -44,7 +45,7 @@ type syncAPI struct {
 
 // mountSync opens the photo storage and mounts the sync API under
 // SyncPrefix.
-func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config) error {
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config, mx *metrics) error {
 	secret, err := svc.Key("storage")
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, c
 	api := &syncAPI{app: se.App, svc: svc, limit: limit, rewriteOrigin: local != nil && cfg.PublicURL == ""}
 	e := echo.New()
 	e.HTTPErrorHandler = api.writeError
-	e.Use(decompressBody)
+	e.Use(mx.middleware, decompressBody)
 
 	g := e.Group(SyncPrefix)
 	g.POST("/devices", api.registerDevice)
@@ -67,7 +68,14 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, c
 	api.mountMedia(se, g, local)
 
 	handler := func(re *core.RequestEvent) error {
-		ctx := context.WithValue(re.Request.Context(), authKey, re.Auth)
+		// The request id names every log line of the request (ours, and
+		// PocketBase's request log through its log meta) and goes back
+		// to the client, which can quote it.
+		id := reqid.Accept(re.Request.Header.Get(reqid.Header))
+		re.Response.Header().Set(reqid.Header, id)
+		re.Set(apis.RequestEventKeyLogMeta, map[string]any{"request_id": id})
+		ctx := reqid.With(re.Request.Context(), id, re.App.Logger())
+		ctx = context.WithValue(ctx, authKey, re.Auth)
 		e.ServeHTTP(re.Response, re.Request.WithContext(ctx))
 		return nil
 	}
@@ -282,5 +290,5 @@ func (api *syncAPI) writeError(err error, c echo.Context) {
 		}
 		err = apierr.Errorf(code, "%v", he.Message)
 	}
-	apierr.Write(c.Response(), c.Request(), api.app.Logger(), err)
+	apierr.Write(c.Response(), c.Request(), reqid.Logger(c.Request().Context(), api.app.Logger()), err)
 }

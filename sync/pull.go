@@ -34,6 +34,7 @@ type page struct {
 	cursor  *cursor
 	hasMore bool
 	reset   bool
+	behind  int64 // feed positions the incoming cursor stood behind the head
 }
 
 // Pull writes one page of changes for the device to w, as the JSON of the
@@ -69,18 +70,26 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 	}
 	buf := getPageBuf()
 	defer putPageBuf(buf)
+	var stats *page
 	err = db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
 		p, err := s.readPage(tx, dev, req.Cursor, limit, key)
 		if err != nil {
 			return err
 		}
+		stats = p
 		return s.renderPage(tx, dev, p, key, buf)
 	})
 	if err != nil {
 		return err
 	}
 	s.markSeen(dev, "last_pull_at")
-	return write(buf.Bytes())
+	if err := write(buf.Bytes()); err != nil {
+		return err
+	}
+	if s.cfg.OnPull != nil {
+		s.cfg.OnPull(PullStats{Fresh: stats.reset, Behind: stats.behind, Rows: len(stats.rows), More: stats.hasMore})
+	}
+	return nil
 }
 
 // readPage works out which feed rows the page holds and the next cursor.
@@ -109,6 +118,7 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 				return nil, err
 			}
 			c = got
+			p.behind = behind(c.Pos, high)
 		}
 	}
 	if c.Pos == nil {
@@ -163,6 +173,18 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 	p.rows = dedupe(rows, visible)
 	p.cursor = c
 	return p, nil
+}
+
+// behind is how far the lowest synced bucket position stands behind the
+// feed's head (0 when nothing was synced yet).
+func behind(pos map[string]int64, high int64) int64 {
+	low := high
+	for _, p := range pos {
+		if p > 0 {
+			low = min(low, p)
+		}
+	}
+	return high - low
 }
 
 // checkExpiry refuses a cursor that stands before purged history (deletes

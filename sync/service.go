@@ -20,6 +20,25 @@ type Config struct {
 	MutationHorizon  time.Duration    // how long push results are kept for replays; at least the tombstone horizon
 	Now              func() time.Time // the clock device tokens are issued and checked by; nil is time.Now (tests set it)
 	Media            MediaConfig
+
+	// OnPull, if set, sees every pull that answered, after it answered
+	// (the server's metrics). It must be quick and safe for concurrent use.
+	OnPull func(PullStats)
+}
+
+// PullStats describes one pull for monitoring.
+type PullStats struct {
+	// Fresh: the pull had no cursor (or one of an older layout), so it
+	// starts from the beginning; Behind is then 0.
+	Fresh bool
+	// Behind is how many feed positions the cursor stood behind the feed's
+	// head when the pull began: the head seq minus the lowest position of
+	// a bucket the device had synced. It is 0 for a device that was up to
+	// date, and counts the writes of the whole organisation since the
+	// device last caught up, not only those it may see.
+	Behind int64
+	Rows   int  // changes the page delivered
+	More   bool // has_more: the device asks again at once
 }
 
 // Limits of the protocol.
