@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -128,6 +129,12 @@ func (m *metrics) handler(token string) http.Handler {
 	if token == "" {
 		return h
 	}
+	return requireToken(token, h)
+}
+
+// requireToken serves h only to requests bearing the token; others get
+// 401. The comparison takes the same time whatever the guess.
+func requireToken(token string, h http.Handler) http.Handler {
 	want := []byte("Bearer " + token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
@@ -207,7 +214,16 @@ func serveMetrics(se *core.ServeEvent, m *metrics, ops OpsConfig) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET "+MetricsPath, m.handler(ops.MetricsToken))
+	// Go's profiler, on this listener only (never on the main address):
+	// how the load figures of docs/load.md were explained.
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if ops.MetricsToken != "" { // the profiler behind the token too
+		srv.Handler = requireToken(ops.MetricsToken, mux)
+	}
 	go srv.Serve(ln)
 	se.App.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
 		Id: "samenspelMetricsListener",

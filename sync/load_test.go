@@ -63,6 +63,8 @@ var (
 	loadSaturation = flag.Duration("load.saturation", 20*time.Second, "BenchmarkLoadRIBW: length of the saturation phase")
 	loadWorkers    = flag.Int("load.workers", 64, "BenchmarkLoadRIBW: workers of the saturation phase")
 	loadFresh      = flag.Bool("load.fresh", false, "BenchmarkLoadRIBW: build the data again even if a kept copy exists")
+	loadBin        = flag.String("load.bin", "", "BenchmarkLoadRIBW: run this server binary instead of building one (to compare builds)")
+	loadProfile    = flag.String("load.profile", "", "BenchmarkLoadRIBW: write the server's CPU profile of the storm and its heap at the storm's end into this directory")
 )
 
 // The RIBW at scale 1, per team: 14 begeleiders, ~42 clients and ~4,150
@@ -131,6 +133,7 @@ func runLoad(b *testing.B, d *loadData) {
 	// (a) The storm.
 	rec.reset()
 	sampler := srv.sampleRSS(50 * time.Millisecond)
+	cpuDone := srv.profile("profile?seconds=30", "storm-cpu.prof")
 	start := time.Now()
 	parallel(len(phones), loadStormParallel, func(i int) {
 		if err := phones[i].Pull(ctx); err != nil {
@@ -138,6 +141,8 @@ func runLoad(b *testing.B, d *loadData) {
 		}
 	})
 	storm := time.Since(start)
+	srv.profile("heap", "storm-heap.prof")()
+	cpuDone()
 	peakSampled := sampler()
 	hwm := srv.status("VmHWM")
 	pulls := rec.take("pull")
@@ -319,10 +324,35 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // loadServer is the samenspel binary serving a copy of the data.
 type loadServer struct {
-	tb   testing.TB
-	cmd  *exec.Cmd
-	url  string
-	logs bytes.Buffer
+	tb      testing.TB
+	cmd     *exec.Cmd
+	url     string
+	metrics string // the metrics listener, with Go's profiler
+	logs    bytes.Buffer
+}
+
+// profile fetches /debug/pprof/<what> from the server into
+// -load.profile/<file> in the background; the returned function waits for
+// it. Without -load.profile it does nothing.
+func (s *loadServer) profile(what, file string) func() {
+	if *loadProfile == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res, err := http.Get(s.metrics + "/debug/pprof/" + what)
+		if err != nil {
+			s.tb.Logf("profile %s: %v", what, err)
+			return
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		if err := os.WriteFile(filepath.Join(*loadProfile, file), raw, 0o644); err != nil {
+			s.tb.Logf("profile %s: %v", what, err)
+		}
+	}()
+	return func() { <-done }
 }
 
 var loadBinary struct {
@@ -334,17 +364,22 @@ var loadBinary struct {
 func startLoadServer(tb testing.TB, dir string) *loadServer {
 	tb.Helper()
 	loadBinary.once.Do(func() {
+		if *loadBin != "" {
+			loadBinary.path = *loadBin
+			return
+		}
 		gomod, err := exec.Command("go", "env", "GOMOD").Output()
 		if err != nil {
 			loadBinary.err = err
 			return
 		}
-		tmp, err := os.MkdirTemp("", "samenspel-load-bin")
-		if err != nil {
+		tmp := filepath.Join(os.TempDir(), "samenspel-load")
+		if err := os.MkdirAll(tmp, 0o755); err != nil {
 			loadBinary.err = err
 			return
 		}
-		loadBinary.path = filepath.Join(tmp, "samenspel")
+		loadBinary.path = filepath.Join(tmp, fmt.Sprintf("samenspel-%d", os.Getpid()))
+
 		build := exec.Command("go", "build", "-o", loadBinary.path, ".")
 		build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
 		if out, err := build.CombinedOutput(); err != nil {
@@ -360,8 +395,14 @@ func startLoadServer(tb testing.TB, dir string) *loadServer {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	s := &loadServer{tb: tb, url: "http://" + addr}
-	s.cmd = exec.Command(loadBinary.path, "serve", "--http", addr, "--dir", dir)
+	l, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	metricsAddr := l.Addr().String()
+	l.Close()
+	s := &loadServer{tb: tb, url: "http://" + addr, metrics: "http://" + metricsAddr}
+	s.cmd = exec.Command(loadBinary.path, "serve", "--http", addr, "--dir", dir, "--metrics-addr", metricsAddr)
 	s.cmd.Env = crashEnv() // no rate limit: 840 phones share few IPs here
 	s.cmd.Stdout, s.cmd.Stderr = &s.logs, &s.logs
 	if err := s.cmd.Start(); err != nil {
