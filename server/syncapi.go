@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
@@ -230,12 +231,21 @@ func writeJSONBytes(c echo.Context, body []byte) error {
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Add("Vary", "Accept-Encoding")
 	w.WriteHeader(http.StatusOK)
-	gz, _ := kgzip.NewWriterLevel(w, kgzip.BestSpeed)
+	gz := gzipWriters.Get().(*kgzip.Writer)
+	defer gzipWriters.Put(gz)
+	gz.Reset(w)
 	if _, err := gz.Write(body); err != nil {
 		return err
 	}
 	return gz.Close()
 }
+
+// gzipWriters are reused: a new writer allocates its compression tables
+// (hundreds of kB) per answer, which a storm of fresh pulls multiplies.
+var gzipWriters = gosync.Pool{New: func() any {
+	gz, _ := kgzip.NewWriterLevel(io.Discard, kgzip.BestSpeed)
+	return gz
+}}
 
 // decodeJSON reads a JSON body strictly: unknown fields are allowed (newer
 // apps may send more), wrong types are invalid_request naming the field.

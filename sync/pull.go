@@ -68,6 +68,15 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 	if !ok {
 		return fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
 	}
+	// A few pulls at a time read: on a couple of cores more only share the
+	// CPU, while each holds a read connection (with its page cache) and a
+	// page buffer. A Monday-morning storm of fresh pulls queues here
+	// instead of growing the server's memory with the crowd.
+	select {
+	case s.pulling <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	buf := getPageBuf()
 	defer putPageBuf(buf)
 	var stats *page
@@ -79,6 +88,7 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 		stats = p
 		return s.renderPage(tx, dev, p, key, buf)
 	})
+	<-s.pulling
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,10 @@ type Config struct {
 	Now              func() time.Time // the clock device tokens are issued and checked by; nil is time.Now (tests set it)
 	Media            MediaConfig
 
+	// MaxConcurrentPulls bounds the pulls reading the database at once;
+	// more wait their turn (0: twice the CPUs, at least 4).
+	MaxConcurrentPulls int
+
 	// OnPull, if set, sees every pull that answered, after it answered
 	// (the server's metrics). It must be quick and safe for concurrent use.
 	OnPull func(PullStats)
@@ -59,6 +63,7 @@ type Service struct {
 	keys *secret.Keys
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
+	pulling  chan struct{} // bounds pulls reading at once (pull.go)
 
 	noPrecheck bool // tests compare pushes with creates judged in runs and one by one
 
@@ -99,7 +104,11 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.Media.PendingTTL <= 0 {
 		cfg.Media.PendingTTL = 24 * time.Hour
 	}
-	return &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
+	if cfg.MaxConcurrentPulls <= 0 {
+		cfg.MaxConcurrentPulls = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	return &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{},
+		cleaning: make(chan struct{}, max(1, runtime.NumCPU())), pulling: make(chan struct{}, cfg.MaxConcurrentPulls)}
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it
