@@ -80,15 +80,17 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 	buf := getPageBuf()
 	defer putPageBuf(buf)
 	var stats *page
-	err = db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
-		p, err := s.readPage(tx, dev, req.Cursor, limit, key)
-		if err != nil {
-			return err
-		}
-		stats = p
-		return s.renderPage(tx, dev, p, key, buf)
-	})
-	<-s.pulling
+	err = func() error {
+		defer func() { <-s.pulling }() // also on a panic, which PocketBase recovers
+		return db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
+			p, err := s.readPage(tx, dev, req.Cursor, limit, key)
+			if err != nil {
+				return err
+			}
+			stats = p
+			return s.renderPage(tx, dev, p, key, buf)
+		})
+	}()
 	if err != nil {
 		return err
 	}
