@@ -85,7 +85,14 @@ func Register(app core.App, cfg *Config) error {
 	if rec != nil && svcCfg.OnErase == nil {
 		svcCfg.OnErase = rec.Erased // an erasure is kept in the access log: who, whom, when
 	}
-	svc := newSyncService(app, &svcCfg)
+	stopping := &drain{}
+	bindDrain(app, stopping, cfg.Ops.ShutdownTimeout)
+	ops := cfg.Ops
+	if cfg.Backup.On() && ops.BackupLag == nil {
+		ops.BackupLag = func() (time.Duration, bool) { return BackupLag(app) }
+	}
+	mx := newMetrics(app, ops, stopping.inFlight)
+	svc := newSyncService(app, &svcCfg, mx.observePull)
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
@@ -113,7 +120,10 @@ func Register(app core.App, cfg *Config) error {
 			if err := startStaffLogin(se.App, cfg); err != nil {
 				return fmt.Errorf("staff login: %w", err)
 			}
-			if err := mountSync(se, svc, limit, cfg, rec); err != nil {
+			if err := mountSync(se, svc, limit, cfg, rec, mx); err != nil {
+				return err
+			}
+			if err := serveMetrics(se, mx, cfg.Ops); err != nil {
 				return err
 			}
 			mountErase(se, svc)
@@ -164,8 +174,9 @@ func Register(app core.App, cfg *Config) error {
 	return nil
 }
 
-// newSyncService is the sync protocol over app as cfg configures it.
-func newSyncService(app core.App, cfg *Config) *fieldsync.Service {
+// newSyncService is the sync protocol over app as cfg configures it;
+// onPull (may be nil) sees every pull that answered (the metrics).
+func newSyncService(app core.App, cfg *Config, onPull func(fieldsync.PullStats)) *fieldsync.Service {
 	return fieldsync.New(app, fieldsync.Config{
 		TombstoneHorizon:   cfg.Sync.TombstoneHorizon,
 		MinSchemaVersion:   cfg.Sync.MinSchemaVersion,
@@ -176,6 +187,7 @@ func newSyncService(app core.App, cfg *Config) *fieldsync.Service {
 		RejectionRetention: cfg.Sync.RejectionRetention,
 		Now:                cfg.Now,
 		OnErase:            cfg.OnErase,
+		OnPull:             onPull,
 		Media:              fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 		StaffIdPMFA:        cfg.Staff.MFA == StaffMFAIdP,
 	})

@@ -37,7 +37,7 @@ func newClientsCommand(app core.App, cfg *Config) *cobra.Command {
 				return fmt.Errorf("migrations: %w", err)
 			}
 			ctx := context.Background()
-			svc := newSyncService(app, cfg)
+			svc := newSyncService(app, cfg, nil)
 			store, err := OpenStore(ctx, app, cfg)
 			if err != nil {
 				fail()

@@ -32,6 +32,7 @@ type Config struct {
 	Staff     StaffLoginConfig
 	AccessLog AccessLogConfig
 	Backup    BackupConfig
+	Ops       OpsConfig
 
 	// MailLog is where mails go when no SMTP server is configured (the
 	// one-time login codes of staff, stafflogin.go); nil is os.Stderr.
@@ -152,6 +153,26 @@ const Year = 8766 * time.Hour
 // providers asks at least that).
 const MinAccessLogRetention = 5 * Year
 
+// OpsConfig is how the server is watched and stopped (docs/operations.md).
+type OpsConfig struct {
+	// MetricsToken, when set, serves Prometheus metrics at /metrics on the
+	// main address to requests bearing it (Authorization: Bearer <token>).
+	MetricsToken string
+	// MetricsAddr, when set, serves /metrics on its own listener (for
+	// example 127.0.0.1:9091 or an address only the monitoring network
+	// reaches), without a token unless MetricsToken is set too. With
+	// neither, metrics are not served at all.
+	MetricsAddr string
+	// ShutdownTimeout is how long a stopping server (SIGTERM) waits for
+	// requests in flight, pushes above all, before it closes the database.
+	ShutdownTimeout time.Duration
+
+	// BackupLag, if set, reports how far the continuous backup is behind
+	// (ok false: unknown); it becomes the samenspel_backup_lag_seconds
+	// gauge. The backup wiring sets it; nil leaves the gauge out.
+	BackupLag func() (lag time.Duration, ok bool)
+}
+
 // setting is one configuration knob: a flag and its environment variable.
 type setting struct {
 	flag, env, help string
@@ -171,6 +192,7 @@ func Flags(fs *pflag.FlagSet) *Config {
 		AccessLog: AccessLogConfig{Retention: MinAccessLogRetention},
 		Backup: BackupConfig{Kind: "off", ReplayWindow: 15 * time.Minute,
 			S3: backup.Config{Region: "us-east-1", TLS: true, Path: "samenspel", SyncInterval: time.Second, Retention: 72 * time.Hour}},
+		Ops: OpsConfig{ShutdownTimeout: 25 * time.Second},
 	}
 	for _, s := range c.settings() {
 		s.bind(fs, s.flag, s.help+" (env "+s.env+")")
@@ -257,6 +279,9 @@ func (c *Config) settings() []setting {
 		duration("backup-sync-interval", "SAMENSPEL_BACKUP_SYNC_INTERVAL", "how often new writes are uploaded to the backup", &c.Backup.S3.SyncInterval),
 		duration("backup-retention", "SAMENSPEL_BACKUP_RETENTION", "how far back a point-in-time restore can go", &c.Backup.S3.Retention),
 		duration("replay-window", "SAMENSPEL_REPLAY_WINDOW", "least time devices keep acknowledged writes to replay after a restore", &c.Backup.ReplayWindow),
+		str("metrics-token", "SAMENSPEL_METRICS_TOKEN", "serve Prometheus metrics at /metrics to requests with this bearer token", &c.Ops.MetricsToken),
+		str("metrics-addr", "SAMENSPEL_METRICS_ADDR", "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9091", &c.Ops.MetricsAddr),
+		duration("shutdown-timeout", "SAMENSPEL_SHUTDOWN_TIMEOUT", "on SIGTERM, how long to let requests in flight finish", &c.Ops.ShutdownTimeout),
 	}
 }
 
@@ -371,6 +396,17 @@ func (c *Config) validate() error {
 	}
 	if c.AccessLog.Retention < MinAccessLogRetention {
 		return fmt.Errorf("%s %s: the access log must be kept at least 5 years (5y)", c.name("access-log-retention"), (*yearsValue)(&c.AccessLog.Retention))
+	}
+	if c.Ops.MetricsToken != "" && len(c.Ops.MetricsToken) < 16 {
+		return fmt.Errorf("%s: use at least 16 characters", c.name("metrics-token"))
+	}
+	if c.Ops.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.Ops.MetricsAddr); err != nil {
+			return fmt.Errorf("%s %q: want host:port (or :port)", c.name("metrics-addr"), c.Ops.MetricsAddr)
+		}
+	}
+	if c.Ops.ShutdownTimeout < 0 {
+		return fmt.Errorf("%s %s: must not be negative", c.name("shutdown-timeout"), c.Ops.ShutdownTimeout)
 	}
 	if c.Sync.RatePerSecond > 0 && c.Sync.RateBurst < 1 {
 		return fmt.Errorf("%s %d: must be at least 1 when %s is set", c.name("sync-burst"), c.Sync.RateBurst, c.name("sync-rate"))

@@ -158,6 +158,16 @@ func TestConfigLoad(t *testing.T) {
 			errs: []string{"SAMENSPEL_MAX_DEVICES 0", "from 1 to 1000"},
 		},
 		{
+			name: "short metrics token",
+			env:  []string{"SAMENSPEL_METRICS_TOKEN=secret"},
+			errs: []string{"SAMENSPEL_METRICS_TOKEN", "at least 16 characters"},
+		},
+		{
+			name: "metrics address without port",
+			args: []string{"--metrics-addr=localhost"},
+			errs: []string{"--metrics-addr", `"localhost"`, "host:port"},
+		},
+		{
 			name: "bad duration",
 			env:  []string{"SAMENSPEL_DEVICE_TOKEN_TTL=30 days"},
 			errs: []string{`SAMENSPEL_DEVICE_TOKEN_TTL="30 days"`},

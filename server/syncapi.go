@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/reqid"
 	"github.com/samenspel/samenspel/server/audit"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -50,7 +52,7 @@ type syncAPI struct {
 
 // mountSync opens the photo storage and mounts the sync API under
 // SyncPrefix.
-func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config, rec *audit.Recorder) error {
+func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, cfg *Config, rec *audit.Recorder, mx *metrics) error {
 	secret, err := svc.Key("storage")
 	if err != nil {
 		return err
@@ -63,7 +65,7 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, c
 	api := &syncAPI{app: se.App, svc: svc, limit: limit, audit: rec, rewriteOrigin: local != nil && cfg.PublicURL == ""}
 	e := echo.New()
 	e.HTTPErrorHandler = api.writeError
-	e.Use(decompressBody)
+	e.Use(mx.middleware, decompressBody)
 
 	g := e.Group(SyncPrefix)
 	g.POST("/devices", api.registerDevice)
@@ -73,7 +75,14 @@ func mountSync(se *core.ServeEvent, svc *fieldsync.Service, limit *syncLimits, c
 	api.mountMedia(se, g, local)
 
 	handler := func(re *core.RequestEvent) error {
-		ctx := context.WithValue(context.WithValue(re.Request.Context(), authKey, re.Auth), ipKey, re.RealIP())
+		// The request id names every log line of the request (ours, and
+		// PocketBase's request log through its log meta) and goes back
+		// to the client, which can quote it.
+		id := reqid.Accept(re.Request.Header.Get(reqid.Header))
+		re.Response.Header().Set(reqid.Header, id)
+		re.Set(apis.RequestEventKeyLogMeta, map[string]any{"request_id": id})
+		ctx := reqid.With(re.Request.Context(), id, re.App.Logger())
+		ctx = context.WithValue(context.WithValue(ctx, authKey, re.Auth), ipKey, re.RealIP())
 		e.ServeHTTP(re.Response, re.Request.WithContext(ctx))
 		return nil
 	}
@@ -244,12 +253,21 @@ func writeJSONBytes(c echo.Context, body []byte) error {
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Add("Vary", "Accept-Encoding")
 	w.WriteHeader(http.StatusOK)
-	gz, _ := kgzip.NewWriterLevel(w, kgzip.BestSpeed)
+	gz := gzipWriters.Get().(*kgzip.Writer)
+	defer gzipWriters.Put(gz)
+	gz.Reset(w)
 	if _, err := gz.Write(body); err != nil {
 		return err
 	}
 	return gz.Close()
 }
+
+// gzipWriters are reused: a new writer allocates its compression tables
+// (hundreds of kB) per answer, which a storm of fresh pulls multiplies.
+var gzipWriters = gosync.Pool{New: func() any {
+	gz, _ := kgzip.NewWriterLevel(io.Discard, kgzip.BestSpeed)
+	return gz
+}}
 
 // decodeJSON reads a JSON body strictly: unknown fields are allowed (newer
 // apps may send more), wrong types are invalid_request naming the field.
@@ -304,5 +322,5 @@ func (api *syncAPI) writeError(err error, c echo.Context) {
 		}
 		err = apierr.Errorf(code, "%v", he.Message)
 	}
-	apierr.Write(c.Response(), c.Request(), api.app.Logger(), err)
+	apierr.Write(c.Response(), c.Request(), reqid.Logger(c.Request().Context(), api.app.Logger()), err)
 }

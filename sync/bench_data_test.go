@@ -68,6 +68,9 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(d.dir)
 	}
 	benchTemplates.mu.Unlock()
+	if loadBinary.path != "" && *loadBin == "" {
+		os.Remove(loadBinary.path) // built by BenchmarkLoadRIBW
+	}
 	os.Exit(code)
 }
 

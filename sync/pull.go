@@ -40,6 +40,7 @@ type page struct {
 	cursor  *cursor
 	hasMore bool
 	reset   bool
+	behind  int64 // feed positions the incoming cursor stood behind the head
 }
 
 // Pull writes one page of changes for the device to w, as the JSON of the
@@ -73,20 +74,40 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 	if !ok {
 		return fmt.Errorf("pull: unexpected db type %T", s.app.ConcurrentDB())
 	}
+	// A few pulls at a time read: on a couple of cores more only share the
+	// CPU, while each holds a read connection (with its page cache) and a
+	// page buffer. A Monday-morning storm of fresh pulls queues here
+	// instead of growing the server's memory with the crowd.
+	select {
+	case s.pulling <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	buf := getPageBuf()
 	defer putPageBuf(buf)
-	err = db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
-		p, err := s.readPage(tx, dev, req.Cursor, limit, key)
-		if err != nil {
-			return err
-		}
-		return s.renderPage(tx, dev, p, key, buf, req.Touched)
-	})
+	var stats *page
+	err = func() error {
+		defer func() { <-s.pulling }() // also on a panic, which PocketBase recovers
+		return db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
+			p, err := s.readPage(tx, dev, req.Cursor, limit, key)
+			if err != nil {
+				return err
+			}
+			stats = p
+			return s.renderPage(tx, dev, p, key, buf, req.Touched)
+		})
+	}()
 	if err != nil {
 		return err
 	}
 	s.markSeen(dev, "last_pull_at")
-	return write(buf.Bytes())
+	if err := write(buf.Bytes()); err != nil {
+		return err
+	}
+	if s.cfg.OnPull != nil {
+		s.cfg.OnPull(PullStats{Fresh: stats.reset, Behind: stats.behind, Rows: len(stats.rows), More: stats.hasMore})
+	}
+	return nil
 }
 
 // readPage works out which feed rows the page holds and the next cursor.
@@ -122,6 +143,7 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 				p.reset = true // an erasure removed records the device may hold: start over
 			} else {
 				c = got
+				p.behind = behind(c.Pos, high)
 			}
 		}
 	}
@@ -177,6 +199,18 @@ func (s *Service) readPage(tx *dbx.Tx, dev *Device, rawCursor string, limit int,
 	p.rows = dedupe(rows, visible)
 	p.cursor = c
 	return p, nil
+}
+
+// behind is how far the lowest synced bucket position stands behind the
+// feed's head (0 when nothing was synced yet).
+func behind(pos map[string]int64, high int64) int64 {
+	low := high
+	for _, p := range pos {
+		if p > 0 {
+			low = min(low, p)
+		}
+	}
+	return high - low
 }
 
 // checkExpiry refuses a cursor that stands before purged history (deletes

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/internal/reqid"
 )
 
 // Mutation is one change a device pushes.
@@ -142,6 +144,7 @@ func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touc
 	res := &PushResponse{Results: make([]MutationResult, len(muts)), ReplayWindowSeconds: s.replayWindow()}
 	madeIn := pushHistory(raw)
 	var wrote *accesslog.Touches
+	log := reqid.Logger(ctx, s.app.Logger()) // names the request in every line
 	err = s.app.RunInTransaction(func(tx core.App) error {
 		if res.History, err = history(tx.DB()); err != nil {
 			return err
@@ -174,7 +177,7 @@ func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touc
 				// A replay, or the same id twice in one push: the stored
 				// answer, unless the content differs (an app bug).
 				if st.digest != "" && st.digest != sum {
-					if res.Results[i], err = s.refuseReused(tx, dev, m); err != nil {
+					if res.Results[i], err = s.refuseReused(tx, log, dev, m); err != nil {
 						return err
 					}
 					continue
@@ -182,7 +185,7 @@ func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touc
 				res.Results[i] = st.result
 				continue
 			}
-			r, err := s.applyInSavepoint(tx, dev, m, i, runs)
+			r, err := s.applyInSavepoint(tx, log, dev, m, i, runs)
 			if err != nil {
 				return fmt.Errorf("mutation %s: %w", m.MutationID, err)
 			}
@@ -210,7 +213,7 @@ func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touc
 // back whatever the mutation wrote and answers rejected, keeping the
 // mutation with its payload; an error is returned only when the savepoint
 // itself fails (the transaction is lost).
-func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, runs *createRuns) (MutationResult, error) {
+func (s *Service) applyInSavepoint(tx core.App, log *slog.Logger, dev *Device, m Mutation, i int, runs *createRuns) (MutationResult, error) {
 	if err := exec(tx, "SAVEPOINT mutation"); err != nil {
 		return MutationResult{}, err
 	}
@@ -218,7 +221,7 @@ func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, 
 	if err != nil {
 		pe, internal := apierr.AsError(err)
 		if internal {
-			s.app.Logger().Error("push: mutation failed", "device", dev.ID, "mutation", m.MutationID,
+			log.Error("push: mutation failed", "device", dev.ID, "mutation", m.MutationID,
 				"collection", truncate(m.Collection, 50), "op", truncate(m.Op, 10), "error", err.Error())
 			pe = apierr.Errorf(apierr.CodeInternal, "The server could not apply this change. It is kept; a coordinator can see it.")
 		}
@@ -227,7 +230,7 @@ func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, 
 		}
 		pe = boundError(pe)
 		if err := s.keepRejection(tx, dev, m, pe); err != nil {
-			s.app.Logger().Error("push: keep rejection", "device", dev.ID, "mutation", m.MutationID, "error", err.Error())
+			log.Error("push: keep rejection", "device", dev.ID, "mutation", m.MutationID, "error", err.Error())
 			if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
 				return MutationResult{}, err
 			}
@@ -241,14 +244,14 @@ func (s *Service) applyInSavepoint(tx core.App, dev *Device, m Mutation, i int, 
 // refuseReused answers a mutation whose id this device already used for
 // other content: rejected, with the new content kept, and the id's stored
 // result left as it was.
-func (s *Service) refuseReused(tx core.App, dev *Device, m Mutation) (MutationResult, error) {
+func (s *Service) refuseReused(tx core.App, log *slog.Logger, dev *Device, m Mutation) (MutationResult, error) {
 	pe := apierr.Errorf(apierr.CodeMutationReused, "This mutation_id was already used for a different change. The change is kept; give every change its own mutation_id.").
 		WithData(map[string]any{"mutation_id": "already used for a different change"})
 	if err := exec(tx, "SAVEPOINT mutation"); err != nil {
 		return MutationResult{}, err
 	}
 	if err := s.keepRejectionOnce(tx, dev, m, pe); err != nil {
-		s.app.Logger().Error("push: keep rejection", "device", dev.ID, "mutation", m.MutationID, "error", err.Error())
+		log.Error("push: keep rejection", "device", dev.ID, "mutation", m.MutationID, "error", err.Error())
 		if err := exec(tx, "ROLLBACK TO mutation"); err != nil {
 			return MutationResult{}, err
 		}

@@ -36,6 +36,29 @@ type Config struct {
 	// again after a restore (replay.go); nil is DefaultReplayWindow. It is
 	// asked on every answer, so it can follow the backup's lag.
 	ReplayWindow func() time.Duration
+
+	// MaxConcurrentPulls bounds the pulls reading the database at once;
+	// more wait their turn (0: twice the CPUs, at least 4).
+	MaxConcurrentPulls int
+
+	// OnPull, if set, sees every pull that answered, after it answered
+	// (the server's metrics). It must be quick and safe for concurrent use.
+	OnPull func(PullStats)
+}
+
+// PullStats describes one pull for monitoring.
+type PullStats struct {
+	// Fresh: the pull had no cursor (or one of an older layout), so it
+	// starts from the beginning; Behind is then 0.
+	Fresh bool
+	// Behind is how many feed positions the cursor stood behind the feed's
+	// head when the pull began: the head seq minus the lowest position of
+	// a bucket the device had synced. It is 0 for a device that was up to
+	// date, and counts the writes of the whole organisation since the
+	// device last caught up, not only those it may see.
+	Behind int64
+	Rows   int  // changes the page delivered
+	More   bool // has_more: the device asks again at once
 }
 
 // Limits of the protocol.
@@ -56,6 +79,7 @@ type Service struct {
 	keys *secret.Keys
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
+	pulling  chan struct{} // bounds pulls reading at once (pull.go)
 
 	noPrecheck bool // tests compare pushes with creates judged in runs and one by one
 
@@ -102,7 +126,11 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.Media.PendingTTL <= 0 {
 		cfg.Media.PendingTTL = 24 * time.Hour
 	}
-	return &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{}, cleaning: make(chan struct{}, max(1, runtime.NumCPU()))}
+	if cfg.MaxConcurrentPulls <= 0 {
+		cfg.MaxConcurrentPulls = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	return &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{},
+		cleaning: make(chan struct{}, max(1, runtime.NumCPU())), pulling: make(chan struct{}, cfg.MaxConcurrentPulls)}
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it

@@ -30,6 +30,7 @@ const (
 	CodeInternal             = "internal"
 	CodeMutationReused       = "mutation_id_reused" // push results only: one mutation_id sent with different content
 	CodeMFARequired          = "mfa_required"       // a device registered with a staff login that did not pass MFA
+	CodeUnavailable          = "unavailable"        // the server is stopping; retry after Retry-After (another instance may answer)
 
 	// The invite API's own (server/invite).
 	CodeInviteUsed      = "invite_used"
@@ -60,6 +61,7 @@ var statusOf = map[string]int{
 	CodeInviteRevoked:        http.StatusGone,
 	CodeInviteLocked:         http.StatusTooManyRequests,
 	CodeAccountDisabled:      http.StatusForbidden,
+	CodeUnavailable:          http.StatusServiceUnavailable,
 }
 
 // Error is a protocol error: a code, a message for people and data for

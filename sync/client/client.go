@@ -16,6 +16,9 @@ type Client struct {
 	HTTP          *http.Client
 	Gzip          bool // ask for gzip responses and send gzip bodies
 	PullLimit     int  // the page size asked for (0: the server's default)
+	// Discard keeps no records, only the cursor: a load generator plays
+	// hundreds of phones in one process and needs only their traffic.
+	Discard bool
 
 	// MaxAttempts bounds retries of a request that failed in transport or
 	// with a retryable status (429, 5xx). Backoff doubles from BaseBackoff.

@@ -66,6 +66,10 @@ func (c *Client) PullPage(ctx context.Context) (*Page, error) {
 }
 
 func (c *Client) apply(p *Page) {
+	if c.Discard {
+		c.cursor = p.Cursor
+		return
+	}
 	if p.Reset {
 		c.store = NewStore()
 	}
