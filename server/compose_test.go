@@ -42,6 +42,7 @@ type composeService struct {
 	DependsOn   map[string]map[string]string `yaml:"depends_on"`
 	Volumes     []string                     `yaml:"volumes"`
 	Ports       []string                     `yaml:"ports"`
+	StopGrace   string                       `yaml:"stop_grace_period"`
 	Healthcheck *struct {
 		Test []string `yaml:"test"`
 	} `yaml:"healthcheck"`
@@ -227,6 +228,11 @@ func TestComposeConfig(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(server.Healthcheck.Test, " "), "/api/health") {
 		t.Errorf("server health check %q does not ask /api/health", server.Healthcheck.Test)
+	}
+	// Docker kills a container 10 s after SIGTERM unless told otherwise:
+	// the server must get its shutdown timeout to finish pushes in flight.
+	if grace, err := time.ParseDuration(server.StopGrace); err != nil || grace <= cfg.Ops.ShutdownTimeout {
+		t.Errorf("server stop_grace_period %q, want a duration longer than the shutdown timeout %s", server.StopGrace, cfg.Ops.ShutdownTimeout)
 	}
 	if server.Build == nil {
 		t.Errorf("server is not built from the Dockerfile")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,11 +14,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
 	"time"
 
+	"github.com/samenspel/samenspel/internal/servertest/login"
 	"github.com/samenspel/samenspel/storage"
 	"github.com/samenspel/samenspel/storage/storagetest"
 	"github.com/samenspel/samenspel/sync/client"
@@ -52,7 +55,8 @@ func TestRestoreDrill(t *testing.T) {
 	backupEnv := func(s3Endpoint string) []string {
 		env := []string{"SAMENSPEL_BACKUP=s3", "SAMENSPEL_BACKUP_S3_ENDPOINT=" + s3Endpoint, "SAMENSPEL_BACKUP_S3_BUCKET=" + bucket,
 			"SAMENSPEL_BACKUP_S3_PATH=drill", "SAMENSPEL_BACKUP_S3_ACCESS_KEY=" + accessKey, "SAMENSPEL_BACKUP_S3_SECRET_KEY=" + secretKey,
-			"SAMENSPEL_BACKUP_S3_PATH_STYLE=true", "SAMENSPEL_BACKUP_S3_TLS=false", "SAMENSPEL_BACKUP_SYNC_INTERVAL=200ms"}
+			"SAMENSPEL_BACKUP_S3_PATH_STYLE=true", "SAMENSPEL_BACKUP_S3_TLS=false", "SAMENSPEL_BACKUP_SYNC_INTERVAL=200ms",
+			"SAMENSPEL_METRICS_TOKEN=" + drillMetricsToken}
 		for _, kv := range cleanEnv() {
 			if !strings.HasPrefix(kv, "AWS_CA_BUNDLE=") { // breaks aws-sdk-go-v2 (docs/backup.md)
 				env = append(env, kv)
@@ -126,6 +130,7 @@ func TestRestoreDrill(t *testing.T) {
 	// Round 1 reaches the backup.
 	write("r1", 6, 3)
 	srv.waitReplicated(t, ctx, admin)
+	srv.checkBackupLagMetric(t)
 
 	// Round 2 does not: the server loses its way to S3, acknowledges the
 	// writes all the same, and dies.
@@ -245,7 +250,7 @@ func mustBuildServer(t *testing.T, dir string) string {
 type drillServer struct {
 	url string
 	cmd *exec.Cmd
-	out *bytes.Buffer
+	out *login.LogBuffer
 }
 
 var currentServer struct {
@@ -267,7 +272,7 @@ func startServer(t *testing.T, ctx context.Context, bin, dataDir string, env []s
 	}
 	addr := l.Addr().String()
 	l.Close()
-	s := &drillServer{url: "http://" + addr, out: &bytes.Buffer{}}
+	s := &drillServer{url: "http://" + addr, out: &login.LogBuffer{}}
 	s.cmd = exec.CommandContext(ctx, bin, "serve", "--http="+addr, "--dir="+dataDir)
 	s.cmd.Env = env
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
@@ -336,17 +341,43 @@ func (s *drillServer) do(t *testing.T, method, path, auth string, body any, out 
 }
 
 func (s *drillServer) login(t *testing.T, collection, identity, password string) string {
-	var res struct {
-		Token string `json:"token"`
-	}
-	s.do(t, "POST", "/api/collections/"+collection+"/auth-with-password", "", map[string]string{"identity": identity, "password": password}, &res)
-	return res.Token
+	t.Helper()
+	return login.FromLog(t, s.url, collection, identity, password, s.out.String)
 }
 
 func (s *drillServer) record(t *testing.T, admin, collection, id string) map[string]any {
 	var rec map[string]any
 	s.do(t, "GET", "/api/collections/"+collection+"/records/"+url.PathEscape(id), admin, nil, &rec)
 	return rec
+}
+
+const drillMetricsToken = "drill-metrics-token-0123"
+
+// checkBackupLagMetric reads /metrics: with backup on it reports the
+// backup's lag, caught up a moment ago, so finite and small.
+func (s *drillServer) checkBackupLagMetric(t *testing.T) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.url+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+drillMetricsToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %d %s", res.StatusCode, raw)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "samenspel_backup_lag_seconds "); ok {
+			lag, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(lag) || lag < 0 || lag > 30 {
+				t.Errorf("samenspel_backup_lag_seconds %q right after the backup caught up, want 0 to 30", v)
+			}
+			return
+		}
+	}
+	t.Errorf("/metrics has no samenspel_backup_lag_seconds while backup is on:\n%s", raw)
 }
 
 // waitReplicated waits until the backup holds every write committed so far.

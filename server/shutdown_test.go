@@ -22,6 +22,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"github.com/samenspel/samenspel/internal/servertest/login"
 	"github.com/samenspel/samenspel/server/demo"
 	"github.com/samenspel/samenspel/sync/client"
 )
@@ -60,7 +61,7 @@ func TestShutdownFinishesPushes(t *testing.T) {
 	run("demo")
 
 	addr, metricsAddr := freeAddr(t), freeAddr(t)
-	var logs bytes.Buffer
+	var logs login.LogBuffer
 	cmd := exec.Command(bin, "serve", "--http", addr, "--dir", dir, "--metrics-addr", metricsAddr, "--shutdown-timeout", "60s")
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -79,7 +80,7 @@ func TestShutdownFinishesPushes(t *testing.T) {
 	waitHealthy(t, base)
 
 	ctx := context.Background()
-	token := login(t, base, "marloes.schuurman@samenspel.example")
+	token := login.FromLog(t, base, "users", "marloes.schuurman@samenspel.example", demo.Password, logs.String)
 	c := client.New(base, "stopping-phone")
 	c.MaxAttempts = 1 // a refused request must show, not be retried
 	if err := c.Register(ctx, token); err != nil {
@@ -256,23 +257,6 @@ func waitHealthy(t *testing.T, base string) {
 		}
 	}
 	t.Fatal("the server did not answer /api/health within 30s")
-}
-
-func login(t *testing.T, base, email string) string {
-	t.Helper()
-	body, _ := json.Marshal(map[string]string{"identity": email, "password": demo.Password})
-	res, err := http.Post(base+"/api/collections/users/auth-with-password", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Token string `json:"token"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Token == "" {
-		t.Fatalf("log in %s: %d %v", email, res.StatusCode, err)
-	}
-	return out.Token
 }
 
 // deviceToken registers a device and returns its token.

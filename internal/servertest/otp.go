@@ -1,17 +1,16 @@
 package servertest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	gosync "sync"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/samenspel/samenspel/internal/servertest/login"
 )
 
 // Staff log in with a password and a one-time code by e-mail
@@ -96,38 +95,5 @@ func serveOTP(w http.ResponseWriter, r *http.Request) {
 // collection is "users" or "clients".
 func LogIn(tb testing.TB, baseURL, collection, identity, password string) string {
 	tb.Helper()
-	status, body := postJSON(tb, baseURL+"/api/collections/"+collection+"/auth-with-password", map[string]any{"identity": identity, "password": password})
-	if status == http.StatusOK {
-		return body["token"].(string)
-	}
-	mfaID, _ := body["mfaId"].(string)
-	if status != http.StatusUnauthorized || mfaID == "" {
-		tb.Fatalf("log in %s: status %d %v, want 200 or 401 with an mfaId", identity, status, body)
-	}
-	status, body = postJSON(tb, baseURL+"/api/collections/"+collection+"/request-otp", map[string]any{"email": identity})
-	otpID, _ := body["otpId"].(string)
-	if status != http.StatusOK || otpID == "" {
-		tb.Fatalf("request a login code for %s: status %d %v", identity, status, body)
-	}
-	code := OTP(tb, otpID)
-	status, body = postJSON(tb, baseURL+"/api/collections/"+collection+"/auth-with-otp", map[string]any{"otpId": otpID, "password": code, "mfaId": mfaID})
-	if status != http.StatusOK {
-		tb.Fatalf("log in %s with the code: status %d %v", identity, status, body)
-	}
-	return body["token"].(string)
-}
-
-func postJSON(tb testing.TB, url string, v any) (int, map[string]any) {
-	tb.Helper()
-	b, _ := json.Marshal(v)
-	res, err := http.Post(url, "application/json", bytes.NewReader(b))
-	if err != nil {
-		tb.Fatalf("POST %s: %v", url, err)
-	}
-	defer res.Body.Close()
-	var body map[string]any
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil && !strings.Contains(err.Error(), "EOF") {
-		tb.Fatalf("POST %s: decode answer: %v", url, err)
-	}
-	return res.StatusCode, body
+	return login.WithOTP(tb, baseURL, collection, identity, password, func(otpID string) string { return OTP(tb, otpID) })
 }
