@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -131,6 +132,8 @@ func TestRestoreDrill(t *testing.T) {
 	write("r1", 6, 3)
 	srv.waitReplicated(t, ctx, admin)
 	srv.checkBackupLagMetric(t)
+	afterR1 := time.Now().UTC() // for the point-in-time restore at the end
+	time.Sleep(1100 * time.Millisecond)
 
 	// Round 2 does not: the server loses its way to S3, acknowledges the
 	// writes all the same, and dies.
@@ -205,6 +208,51 @@ func TestRestoreDrill(t *testing.T) {
 		t.Errorf("no phone replayed anything: the drill did not lose the unreplicated writes it means to")
 	}
 	t.Logf("replayed %d acknowledged mutations after the restore", replayed)
+
+	// A point-in-time restore goes back to a moment before the restore:
+	// the backup holds both histories. As it was right after round 1,
+	// the replayed goals of rounds 2 and 3 are not there.
+	srv.waitReplicated(t, ctx, admin)
+	earlier := filepath.Join(tmp, "pb_data_earlier")
+	run(backupEnv(endpoint), "restore", "--dir="+earlier, "--to="+afterR1.Format(time.RFC3339Nano))
+	latest := filepath.Join(tmp, "pb_data_latest")
+	run(backupEnv(endpoint), "restore", "--dir="+latest)
+	thenCount, nowCount := goalsByRound(t, earlier), goalsByRound(t, latest)
+	if thenCount["r1"] != 12 || thenCount["r2"]+thenCount["r3"] != 0 {
+		t.Errorf("restore --to %s (after round 1): goals by round %v, want 12 of r1 and none of r2, r3", afterR1.Format(time.RFC3339), thenCount)
+	}
+	if nowCount["r2"] != 8 || nowCount["r3"] != 4 {
+		t.Errorf("restore of the latest state: goals by round %v, want 8 of r2 and 4 of r3 (replayed)", nowCount)
+	}
+}
+
+// goalsByRound counts the goals of a restored data dir by the round that
+// created them (their title's first word), reading data.db directly.
+func goalsByRound(t *testing.T, dataDir string) map[string]int {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(dataDir, "data.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT substr(title, 1, instr(title, ' ') - 1), count(*) FROM goals WHERE title LIKE 'r_ doel %' GROUP BY 1")
+	if err != nil {
+		t.Fatalf("read goals of %s: %v", dataDir, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var round string
+		var n int
+		if err := rows.Scan(&round, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[round] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // begeleidersOfOneTeam reads the demo command's summary and returns the
