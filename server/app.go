@@ -77,6 +77,7 @@ func Register(app core.App, cfg *Config) error {
 		svcCfg.OnErase = rec.Erased // an erasure is kept in the access log: who, whom, when
 	}
 	svc := newSyncService(app, &svcCfg)
+	bindEraseOnDelete(app, svc)
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
 	fieldsync.RegisterHistoryHooks(app)
