@@ -60,7 +60,7 @@ func (r *Recorder) bindImpersonation(app core.App) {
 // is an impersonation. The link is written before e.Next() sends the
 // token: when it cannot be written, no token leaves.
 func (r *Recorder) onImpersonate(e *core.RecordAuthRequestEvent) error {
-	if e.Auth == nil || !e.Auth.IsSuperuser() || isRefreshable(e.Token) || (e.Record.IsSuperuser() && e.Record.Id == e.Auth.Id) {
+	if e.Auth == nil || !e.Auth.IsSuperuser() || !isStatic(e.Token) || (e.Record.IsSuperuser() && e.Record.Id == e.Auth.Id) {
 		return e.Next()
 	}
 	expires, err := tokenExpiry(e.Token)
@@ -118,7 +118,7 @@ func ImpersonatorOf(app core.App, auth *core.Record, token string) (*Impersonato
 		return nil, nil
 	}
 	token = bareToken(token)
-	if token == "" || isRefreshable(token) {
+	if token == "" || !isStatic(token) {
 		return nil, nil
 	}
 	var row struct {
@@ -175,15 +175,17 @@ func bareToken(h string) string {
 	return h
 }
 
-// isRefreshable reads the token's refreshable claim. Unreadable claims
-// count as refreshable: PocketBase did not accept such a token, so there
-// is nothing to link.
-func isRefreshable(token string) bool {
+// isStatic says whether the token is one of PocketBase's static auth
+// tokens: it carries refreshable=false. Unreadable claims, or no such
+// claim, are not: PocketBase did not accept the first, and makes no
+// static token without the second, so neither is linked to anyone.
+func isStatic(token string) bool {
 	claims, err := security.ParseUnverifiedJWT(token)
 	if err != nil {
-		return true
+		return false
 	}
-	return cast.ToBool(claims[core.TokenClaimRefreshable])
+	v, ok := claims[core.TokenClaimRefreshable]
+	return ok && !cast.ToBool(v)
 }
 
 // tokenExpiry is the token's exp claim.
