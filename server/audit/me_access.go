@@ -49,7 +49,6 @@ var (
 	verbNL = map[string]string{
 		accesslog.ActionRead: "bekeek", accesslog.ActionSearch: "zocht in", accesslog.ActionCreate: "schreef iets nieuws bij",
 		accesslog.ActionUpdate: "veranderde", accesslog.ActionDelete: "haalde iets weg uit", accesslog.ActionExport: "downloadde",
-		ActionImpersonate: "logde in met",
 	}
 	whatNL = map[string]string{
 		schema.Clients: "je gegevens", schema.Goals: "je doelen", schema.GoalSteps: "de stappen van je doelen",
