@@ -77,9 +77,9 @@ func Register(app core.App, cfg *Config) error {
 		svcCfg.OnErase = rec.Erased // an erasure is kept in the access log: who, whom, when
 	}
 	svc := newSyncService(app, &svcCfg)
-	bindEraseOnDelete(app, svc)
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
+	bindEraseOnDelete(app, svc) // a REST delete of a client erases them
 	fieldsync.RegisterHistoryHooks(app)
 	if err := invite.Register(app, cfg.PublicURL); err != nil {
 		return fmt.Errorf("register invites: %w", err)
