@@ -95,6 +95,7 @@ func Register(app core.App, cfg *Config) error {
 	svc := newSyncService(app, &svcCfg, mx.observePull)
 	registerStaffLogin(app, cfg)
 	svc.RegisterMediaHooks(app)
+	bindEraseOnDelete(app, svc) // a REST delete of a client erases them
 	fieldsync.RegisterHistoryHooks(app)
 	registerBackup(app, cfg.Backup)
 	if err := invite.Register(app, cfg.PublicURL); err != nil {

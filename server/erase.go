@@ -8,6 +8,7 @@ import (
 
 	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/schema"
+	"github.com/samenspel/samenspel/server/audit"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
@@ -21,18 +22,21 @@ func mountErase(se *core.ServeEvent, svc *fieldsync.Service) {
 	se.Router.POST(ErasePath, func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
 		redactID(e, id)
-		by, err := eraser(e.Auth)
-		if err != nil {
+		if _, err := eraser(e.Auth); err != nil {
 			return writeAPIError(e, err)
 		}
 		if !validID(id) {
 			return writeAPIError(e, fieldsync.ErrEraseNotFound)
 		}
-		res, err := svc.EraseClient(e.Request.Context(), id, by)
+		by, onBehalfOf, err := erasedBy(e)
 		if err != nil {
 			return writeAPIError(e, err)
 		}
-		e.App.Logger().Info("client erased", "by", by, "removed", res.Removed)
+		res, err := svc.EraseClientAs(e.Request.Context(), id, by, onBehalfOf)
+		if err != nil {
+			return writeAPIError(e, err)
+		}
+		e.App.Logger().Info("client erased", "by", by, "on_behalf_of", onBehalfOf, "removed", res.Removed)
 		e.Response.Header().Set("Cache-Control", "no-store")
 		return e.JSON(http.StatusOK, res)
 	})
@@ -65,6 +69,20 @@ func eraser(auth *core.Record) (string, error) {
 		return "", apierr.Errorf(apierr.CodeForbidden, "Only a coordinator can erase a client. Ask your begeleider or a coordinator: they will erase your data on your request.")
 	}
 	return "", apierr.Errorf(apierr.CodeForbidden, "Only a coordinator can erase a client.")
+}
+
+// erasedBy names who erases, for the access log: the person logged in,
+// or, with a superuser's impersonation token, the superuser ("_superusers:"
+// and their id, empty when not known) acting as that account.
+func erasedBy(e *core.RequestEvent) (by, onBehalfOf string, err error) {
+	imp, err := audit.ImpersonatorOf(e.App, e.Auth, e.Request.Header.Get("Authorization"))
+	if err != nil {
+		return "", "", err
+	}
+	if imp != nil {
+		return core.CollectionNameSuperusers + ":" + imp.ID, schema.AuthorOf(e.Auth), nil
+	}
+	return schema.AuthorOf(e.Auth), "", nil
 }
 
 // validID accepts a PocketBase record id ([a-z0-9]{15}); anything else

@@ -54,9 +54,66 @@ func TestEraseClient(t *testing.T) {
 	for name, cfg := range backends {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			runEraseClient(t, cfg())
+			runEraseClient(t, cfg(), eraseByEndpoint)
 		})
 	}
+}
+
+// TestEraseClientByRESTDelete: a delete of the client through
+// PocketBase's REST API, as the admin dashboard sends it, erases as
+// thoroughly as the endpoint (the same checks as TestEraseClient), for a
+// superuser and for a coordinator.
+func TestEraseClientByRESTDelete(t *testing.T) {
+	for name, how := range map[string]eraseStep{"superuser": eraseByRESTDelete(true), "coordinator": eraseByRESTDelete(false)} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			runEraseClient(t, server.DefaultConfig(), how)
+		})
+	}
+}
+
+// eraseStep erases client in runEraseClient and returns the person the
+// access log's erase entry must name.
+type eraseStep func(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) (person string)
+
+// eraseByEndpoint: a coordinator calls the erasure endpoint, which
+// answers with what it removed.
+func eraseByEndpoint(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) string {
+	coord := &restCaller{t: t, base: base, token: servertest.Token(t, w.Coord)}
+	var res fieldsync.Erasure
+	coord.do("POST", strings.Replace(server.ErasePath, "{id}", client, 1), nil, 200, &res)
+	if !res.Removed.Compacted || res.Removed.Records < 6 || res.Removed.Conflicts < 1 || res.Removed.Rejections < 1 || res.Removed.Devices != 1 || res.Removed.Invites != 1 || res.Removed.Objects < 2 {
+		t.Fatalf("erasure removed %+v", res.Removed)
+	}
+	return w.Coord.Id
+}
+
+// eraseByRESTDelete: DELETE /api/collections/clients/records/{id}, as a
+// superuser (the dashboard) or a coordinator; PocketBase's 204.
+func eraseByRESTDelete(superuser bool) eraseStep {
+	return func(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) string {
+		who := w.Coord
+		if superuser {
+			who = mustSuperuser(t, app, "beheer@example.nl")
+		}
+		(&restCaller{t: t, base: base, token: servertest.Token(t, who)}).do("DELETE", "/api/collections/clients/records/"+client, nil, 204, nil)
+		return who.Id
+	}
+}
+
+func mustSuperuser(t *testing.T, app core.App, email string) *core.Record {
+	t.Helper()
+	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := core.NewRecord(col)
+	su.SetEmail(email)
+	su.SetPassword("beheer-wachtwoord-1")
+	if err := app.Save(su); err != nil {
+		t.Fatal(err)
+	}
+	return su
 }
 
 // The client's words: each must be gone after the erasure.
@@ -74,7 +131,7 @@ const (
 	zwPhotoText = "fotoZwaantjePendingMarker"
 )
 
-func runEraseClient(t *testing.T, cfg *server.Config) {
+func runEraseClient(t *testing.T, cfg *server.Config, erase eraseStep) {
 	ctx := context.Background()
 	app := servertest.NewApp(t, cfg)
 	// PocketBase's request log, on as in production (the test app has it off).
@@ -181,11 +238,7 @@ func runEraseClient(t *testing.T, cfg *server.Config) {
 	}
 	objectsBefore := listKeys(t, store)
 
-	var res fieldsync.Erasure
-	coord.do("POST", strings.Replace(server.ErasePath, "{id}", clientRec.Id, 1), nil, 200, &res)
-	if !res.Removed.Compacted || res.Removed.Records < 6 || res.Removed.Conflicts < 1 || res.Removed.Rejections < 1 || res.Removed.Devices != 1 || res.Removed.Invites != 1 || res.Removed.Objects < 2 {
-		t.Fatalf("erasure removed %+v", res.Removed)
-	}
+	eraser := erase(t, app, srv.URL, w, clientRec.Id)
 
 	// The phone of BegA pulls: it starts over and holds nothing of them.
 	mustSync(t, bp)
@@ -222,12 +275,12 @@ func runEraseClient(t *testing.T, cfg *server.Config) {
 	for {
 		coord.do("GET", audit.EntriesPath+"?client="+clientRec.Id, nil, 200, &accessed)
 		if slices.ContainsFunc(accessed.Entries, func(e accesslog.Entry) bool {
-			return e.Action == audit.ActionErase && e.Person == w.Coord.Id && e.Role == "coordinator"
+			return e.Action == audit.ActionErase && e.Person == eraser && e.OnBehalfOf == ""
 		}) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the access log has no erasure by the coordinator: %+v", accessed.Entries)
+			t.Fatalf("the access log has no erasure by %s: %+v", eraser, accessed.Entries)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -272,17 +325,7 @@ func TestEraseWho(t *testing.T) {
 	if e.Code != "not_found" {
 		t.Errorf("second erasure: code %q", e.Code)
 	}
-	suCol, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(suCol)
-	su.SetEmail("beheer@example.nl")
-	su.SetPassword("beheer-wachtwoord-1")
-	if err := app.Save(su); err != nil {
-		t.Fatal(err)
-	}
-	as(su).do("POST", path(w.ClientB.Id), nil, 200, nil)
+	as(mustSuperuser(t, app, "beheer@example.nl")).do("POST", path(w.ClientB.Id), nil, 200, nil)
 }
 
 type restCaller struct {
@@ -436,4 +479,100 @@ func listKeys(t *testing.T, st storage.Store) map[string]bool {
 		t.Fatal(err)
 	}
 	return keys
+}
+
+// TestEraseOnDeleteWho: a REST delete of a client erases for whoever the
+// clients DeleteRule allows (coordinators, superusers, begeleiders of the
+// client's team), and for nobody else: the others get PocketBase's own
+// 404 and nothing of the client goes. A superuser acting as a
+// coordinator is logged as the superuser, on the coordinator's behalf. In
+// a batch it is refused.
+func TestEraseOnDeleteWho(t *testing.T) {
+	t.Parallel()
+	app := servertest.NewApp(t, nil)
+	w := servertest.NewWorld(t, app)
+	srv := servertest.Serve(t, app)
+	del := func(id string) string { return "/api/collections/clients/records/" + id }
+	as := func(r *core.Record) *restCaller {
+		return &restCaller{t: t, base: srv.URL, token: servertest.Token(t, r)}
+	}
+	kept := func(what string) {
+		t.Helper()
+		for _, c := range []*core.Record{w.ClientA, w.ClientA2, w.ClientB} {
+			if _, err := app.FindRecordById(schema.Clients, c.Id); err != nil {
+				t.Fatalf("%s: client %s is gone", what, c.Id)
+			}
+		}
+		if _, err := app.FindRecordById(schema.SyncConflicts, w.ConflictGoalA.Id); err != nil {
+			t.Fatalf("%s: ClientA's conflict is gone", what)
+		}
+	}
+
+	(&restCaller{t: t, base: srv.URL}).do("DELETE", del(w.ClientA.Id), nil, 404, nil)
+	for name, r := range map[string]*core.Record{"begeleider of another team": w.BegB, "adviser": w.AdvA, "the client": w.ClientA, "another client": w.ClientA2} {
+		t.Run(name, func(t *testing.T) {
+			as(r).do("DELETE", del(w.ClientA.Id), nil, 404, nil)
+		})
+	}
+	kept("after refused deletes")
+
+	// In a batch: refused whole, nothing erased.
+	app.Settings().Batch.Enabled = true
+	if err := app.Save(app.Settings()); err != nil {
+		t.Fatal(err)
+	}
+	var batch json.RawMessage
+	as(w.Coord).do("POST", "/api/batch", map[string]any{"requests": []map[string]any{{"method": "DELETE", "url": del(w.ClientA.Id)}}}, 400, &batch)
+	if !strings.Contains(string(batch), "not in a batch") {
+		t.Fatalf("batch delete refused for another reason: %s", batch)
+	}
+	kept("after a batch delete")
+
+	// A begeleider of the client's team may: the rule says so.
+	as(w.BegA).do("DELETE", del(w.ClientA.Id), nil, 204, nil)
+	if _, err := app.FindRecordById(schema.Clients, w.ClientA.Id); err == nil {
+		t.Fatal("the client is still there")
+	}
+	if _, err := app.FindRecordById(schema.SyncConflicts, w.ConflictGoalA.Id); err == nil {
+		t.Fatal("the conflict about their goal is still there")
+	}
+	// A second delete finds nothing.
+	as(w.BegA).do("DELETE", del(w.ClientA.Id), nil, 404, nil)
+
+	// A superuser as the coordinator.
+	su := mustSuperuser(t, app, "beheer@example.nl")
+	var imp struct{ Token string }
+	as(su).do("POST", "/api/collections/users/impersonate/"+w.Coord.Id, map[string]any{}, 200, &imp)
+	(&restCaller{t: t, base: srv.URL, token: imp.Token}).do("DELETE", del(w.ClientB.Id), nil, 204, nil)
+
+	want := map[string]accesslog.Entry{
+		w.ClientA.Id: {Person: w.BegA.Id, Role: schema.RoleBegeleider, Path: accesslog.PathREST},
+		w.ClientB.Id: {Person: su.Id, Role: "superuser", OnBehalfOf: "users:" + w.Coord.Id, Path: accesslog.PathREST},
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for client, wt := range want {
+		for {
+			var page audit.Page
+			as(w.Coord).do("GET", audit.EntriesPath+"?client="+client, nil, 200, &page)
+			var erased []accesslog.Entry
+			for _, e := range page.Entries {
+				if e.Action == audit.ActionErase {
+					erased = append(erased, e)
+				}
+				if e.Action == accesslog.ActionDelete {
+					t.Fatalf("a delete entry besides the erasure: %+v", e)
+				}
+			}
+			if len(erased) == 1 {
+				if e := erased[0]; e.Person != wt.Person || e.Role != wt.Role || e.OnBehalfOf != wt.OnBehalfOf || e.Path != wt.Path {
+					t.Fatalf("erase entry of %s: %+v, want %+v", client, e, wt)
+				}
+				break
+			}
+			if len(erased) > 1 || time.Now().After(deadline) {
+				t.Fatalf("erase entries of %s: %+v", client, erased)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 }

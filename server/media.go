@@ -181,9 +181,14 @@ func (api *syncAPI) logPhoto(c echo.Context, person *core.Record, dev *fieldsync
 		t.Add(cl, accesslog.ActionRead, schema.Media, 1)
 	}
 	ip, _ := c.Request().Context().Value(ipKey).(string)
-	base := audit.Who(person, accesslog.PathMedia, ip)
+	var base accesslog.Entry
 	if dev != nil {
+		base = audit.Who(person, accesslog.PathMedia, ip)
 		base.Device = dev.ID
+	} else {
+		// A PocketBase login (the review page): its token may be a
+		// superuser's impersonation of the person.
+		base = audit.WhoOf(api.app, person, c.Request().Header.Get("Authorization"), accesslog.PathMedia, ip)
 	}
 	api.audit.Touched(base, t)
 }

@@ -210,7 +210,9 @@ func (api *syncAPI) pull(c echo.Context) error {
 	return err
 }
 
-// who is the base access-log entry of a device's request.
+// who is the base access-log entry of a device's request. A device is
+// never registered with an impersonation token (sync.Service.Register
+// refuses one), so its owner is who looked.
 func (api *syncAPI) who(c echo.Context, dev *fieldsync.Device, path string) accesslog.Entry {
 	ip, _ := c.Request().Context().Value(ipKey).(string)
 	e := audit.Who(dev.Person, path, ip)

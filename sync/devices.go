@@ -68,7 +68,8 @@ func (r *RegisterRequest) validate() error {
 
 // Register registers (or re-registers) a device for the person of a
 // PocketBase login and returns a fresh device token. Staff need a login
-// that passed MFA (checkStaffMFA), or the answer is mfa_required. Re-registering
+// that passed MFA (checkStaffMFA), or the answer is mfa_required; nobody
+// registers with a superuser's impersonation token. Re-registering
 // is idempotent. A device belongs to the person who registered it first:
 // device ids are not secrets (they show in mutation ids), so anyone else's
 // registration of the id is forbidden and leaves the device alone, without

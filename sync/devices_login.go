@@ -49,14 +49,23 @@ func LoginOf(record *core.Record, token string) Login {
 // when password and code logins are off for users, so that OAuth2 is the
 // only way in. Anything else is refused, and so is every impersonation
 // token: a superuser acting as a staff member passed no MFA of theirs.
+//
+// A client's impersonation token is refused too (forbidden, reason
+// "impersonation"): a device's syncs are logged as its owner's
+// (server/syncapi.go), and a superuser's phone must not pass for the
+// client's in the access log the client reads.
 func (s *Service) checkStaffMFA(login Login) error {
 	col := login.Record.Collection()
-	if col.Name != schema.Users {
-		return nil
-	}
 	if !login.Refreshable {
+		if col.Name != schema.Users {
+			return apierr.Errorf(apierr.CodeForbidden, "A device cannot be registered with an impersonation token: the client logs in on the device themselves.").
+				WithData(map[string]any{"reason": "impersonation"})
+		}
 		return apierr.Errorf(apierr.CodeMFARequired, "A device cannot be registered with an impersonation token: the staff member logs in on the device themselves.").
 			WithData(map[string]any{"reason": "impersonation"})
+	}
+	if col.Name != schema.Users {
+		return nil
 	}
 	if col.MFA.Enabled && col.MFA.Rule == "" {
 		return nil

@@ -58,6 +58,15 @@ func TestRegisterNeedsStaffMFA(t *testing.T) {
 	if got, want := mustError(t, register(impOut.Token, "impersonated-phone"), apierr.CodeMFARequired)["reason"], "impersonation"; got != want {
 		t.Fatalf("impersonation: data.reason=%v, want %q", got, want)
 	}
+	// Nor is a client's: the phone's syncs would be logged as theirs.
+	imp = s.do("POST", "/api/collections/clients/impersonate/"+s.w.ClientA.Id, servertest.Token(t, su), map[string]any{})
+	impOut.Token = ""
+	if imp.status != http.StatusOK || json.Unmarshal(imp.body, &impOut) != nil || impOut.Token == "" {
+		t.Fatalf("impersonate a client: %d %s", imp.status, imp.body)
+	}
+	if got, want := mustError(t, register(impOut.Token, "impersonated-client-phone"), apierr.CodeForbidden)["reason"], "impersonation"; got != want {
+		t.Fatalf("client impersonation: data.reason=%v, want %q", got, want)
+	}
 
 	// Someone switches MFA off while the server runs: a password alone now
 	// gets a token, and it registers no device.

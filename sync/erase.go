@@ -47,11 +47,14 @@ import (
 
 // Erasure describes one erasure, for the access log and the answer.
 type Erasure struct {
-	Client  string        `json:"client"` // the erased client's id
-	Team    string        `json:"team"`
-	By      string        `json:"by"` // "users:<id>", "_superusers:<id>" or "cli:<what>"
-	At      time.Time     `json:"at"`
-	Removed ErasureCounts `json:"removed"`
+	Client string `json:"client"` // the erased client's id
+	Team   string `json:"team"`
+	By     string `json:"by"` // "users:<id>", "_superusers:<id>" or "cli:<what>"
+	// OnBehalfOf is the account By acted as, where that differs: a
+	// superuser with an impersonation token of "users:<id>".
+	OnBehalfOf string        `json:"on_behalf_of,omitempty"`
+	At         time.Time     `json:"at"`
+	Removed    ErasureCounts `json:"removed"`
 }
 
 // ErasureCounts says what an erasure removed.
@@ -83,7 +86,17 @@ var ErrEraseNotFound = apierr.Errorf(apierr.CodeNotFound, "There is no client wi
 // storage's or the database's, wrapped. A failed compaction is not an
 // error: the erasure stands and Removed.Compacted is false (PocketBase's
 // daily checkpoint and the next erasure try again).
+//
+// It opens its own transactions and rebuilds the database files, so it
+// must not be called inside a transaction.
 func (s *Service) EraseClient(ctx context.Context, client, by string) (*Erasure, error) {
+	return s.EraseClientAs(ctx, client, by, "")
+}
+
+// EraseClientAs is EraseClient by someone who acted as the account
+// onBehalfOf ("collection:id"; "" when they acted as themselves), for the
+// access log.
+func (s *Service) EraseClientAs(ctx context.Context, client, by, onBehalfOf string) (*Erasure, error) {
 	rec, err := s.app.FindRecordById(schema.Clients, client)
 	if err != nil {
 		if isNoRows(err) {
@@ -91,7 +104,7 @@ func (s *Service) EraseClient(ctx context.Context, client, by string) (*Erasure,
 		}
 		return nil, fmt.Errorf("erase client: %w", err)
 	}
-	e := &Erasure{Client: rec.Id, Team: rec.GetString(schema.FieldTeam), By: by, At: s.cfg.Now().UTC()}
+	e := &Erasure{Client: rec.Id, Team: rec.GetString(schema.FieldTeam), By: by, OnBehalfOf: onBehalfOf, At: s.cfg.Now().UTC()}
 	n, err := s.erasePhotos(ctx, rec.Id)
 	if err != nil {
 		return nil, err

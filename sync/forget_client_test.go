@@ -10,7 +10,7 @@ import (
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
-// Deleting a client deletes, in the same transaction, the conflicts about
+// Deleting a client (other than by REST, which erases) deletes, in the same transaction, the conflicts about
 // their data and the rejections they pushed or about their data: no row
 // of sync_conflicts or sync_rejections holds their words after. Another
 // client's rejection stays.
@@ -60,7 +60,12 @@ func TestDeletedClientsWordsGo(t *testing.T) {
 		t.Fatalf("rejections holding the word before the delete=%d, want %d", got, want)
 	}
 
-	s.rest(w.Coord, "DELETE", "/api/collections/clients/records/"+w.ClientA.Id, nil)
+	// Through Go, not REST: a REST delete of a client is a whole erasure
+	// (server/erase_rest.go); this is the hook that any other delete
+	// (a cascade, Go code) runs.
+	if err := s.app.Delete(w.ClientA); err != nil {
+		t.Fatal(err)
+	}
 	if got := count(conflicts); got != 0 {
 		t.Errorf("conflicts holding the deleted client's words=%d, want 0", got)
 	}

@@ -32,14 +32,23 @@ const CollectionAccessLog = "access_log"
 
 // Entry is one person's access to one client's data in one request, for
 // one action. Seq, PrevHash and Hash are set by the writer.
+//
+// Person is always the natural person who acted, as NEN 7513 asks; when
+// they used someone else's account, OnBehalfOf names that account. So a
+// superuser who impersonates a begeleider (PocketBase's impersonation
+// token) is Person = the superuser, Role "superuser", OnBehalfOf
+// "users:<begeleider's id>"; never the begeleider with the superuser on
+// the side, which would put an access on her name that she did not make.
+// A superuser whose impersonation token was made before the server
+// recorded who made it has an empty Person.
 type Entry struct {
 	Seq              int64     `json:"seq"`
 	At               time.Time `json:"at"`
 	Person           string    `json:"person"`            // record id of who accessed
 	PersonCollection string    `json:"person_collection"` // users, clients or _superusers
 	Role             string    `json:"role"`              // begeleider, teamadviseur, coordinator, client, superuser
-	PersonName       string    `json:"person_name"`       // staff only, as it was at the time
-	OnBehalfOf       string    `json:"on_behalf_of"`      // "collection:id" of whom the person acted for, where that differs
+	PersonName       string    `json:"person_name"`       // staff: their name, superusers: their e-mail, as it was at the time
+	OnBehalfOf       string    `json:"on_behalf_of"`      // "collection:id" of the account the person used, where not their own
 	Client           string    `json:"client"`            // clients.id of whose data it is
 	Collections      string    `json:"collections"`       // comma-separated, sorted
 	Action           string    `json:"action"`

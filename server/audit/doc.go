@@ -7,7 +7,10 @@
 // the client's own pages (/api/me/v1/overview, and /api/me/v1/export as
 // "export"); and, through Recorder.Add, what the server's sync API and
 // photo downloads hand over (server/syncapi.go, server/media.go). A
-// superuser's request is logged with path "dashboard".
+// superuser's request is logged with path "dashboard". A request made with
+// a superuser's impersonation token is logged as the superuser, on behalf
+// of the account (impersonation.go); impersonating a client is itself an
+// entry.
 //
 // What it serves: GET /api/audit/v1/entries (coordinators only; reading is
 // itself logged), the page /audit/ for coordinators to search it, and GET

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/pocketbase/pocketbase/core"
+
 	"github.com/samenspel/samenspel/internal/accesslog"
 	fieldsync "github.com/samenspel/samenspel/sync"
 )
@@ -22,7 +24,7 @@ func (r *Recorder) Erased(_ context.Context, e fieldsync.Erasure) error {
 	by, id, _ := strings.Cut(e.By, ":")
 	entry := accesslog.Entry{
 		At: e.At, Client: e.Client, Collections: "clients", Action: ActionErase,
-		Count: e.Removed.Records, Path: accesslog.PathREST,
+		Count: e.Removed.Records, Path: accesslog.PathREST, OnBehalfOf: e.OnBehalfOf,
 	}
 	switch by {
 	case "users":
@@ -31,7 +33,13 @@ func (r *Recorder) Erased(_ context.Context, e fieldsync.Erasure) error {
 			entry.Role, entry.PersonName = u.GetString("role"), u.GetString("name")
 		}
 	case "_superusers":
-		entry.Person, entry.PersonCollection, entry.Role, entry.Path = id, "_superusers", "superuser", accesslog.PathDashboard
+		entry.Person, entry.PersonCollection, entry.Role = id, "_superusers", "superuser"
+		if su, err := r.app.FindRecordById(core.CollectionNameSuperusers, id); err == nil {
+			entry.PersonName = su.Email() // as Who names a superuser
+		}
+		if e.OnBehalfOf == "" {
+			entry.Path = accesslog.PathDashboard // as themselves; as someone else, through that account's API
+		}
 	default: // "cli:<who asked>"
 		entry.Person, entry.PersonCollection, entry.Role, entry.Path, entry.PersonName = "cli", "cli", "operator", "cli", id
 	}

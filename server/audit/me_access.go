@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -26,7 +27,10 @@ type Access struct {
 	Action string    `json:"action"` // read, search, create, update, delete, export
 	What   []string  `json:"what"`   // in Dutch: "je doelen", "je netwerk", ...
 	Via    string    `json:"via"`    // in Dutch: "de app", "de website", "het beheerscherm"
-	Text   string    `json:"text"`   // the whole line in plain Dutch (B1)
+	// As is, when a beheerder (superuser) acted as someone, whose account
+	// they used: "jouw account", "het account van Anouk (begeleider)".
+	As   string `json:"as,omitempty"`
+	Text string `json:"text"` // the whole line in plain Dutch (B1)
 }
 
 // AccessPage is the answer: newest first; pass NextBefore as before for
@@ -90,19 +94,24 @@ func (r *Recorder) meAccess(e *core.RequestEvent) error {
 	}
 	out := AccessPage{Items: make([]Access, 0, len(p.Entries)), NextBefore: p.NextBefore}
 	for _, en := range p.Entries {
-		out.Items = append(out.Items, accessOf(en, time.Now()))
+		out.Items = append(out.Items, accessOf(en, time.Now(), accountOf(e.App, en.OnBehalfOf, e.Auth.Id)))
 	}
 	t := accesslog.NewTouches()
 	t.Add(e.Auth.Id, accesslog.ActionRead, accesslog.CollectionAccessLog, len(out.Items))
-	r.Touched(Who(e.Auth, accesslog.PathMe, e.RealIP()), t)
+	r.touched(e, accesslog.PathMe, t)
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, out)
 }
 
 // accessOf puts an entry in the client's words: "Anouk (begeleider)
-// bekeek op 3 december je doelen en je netwerk, via de app."
-func accessOf(en accesslog.Entry, now time.Time) Access {
-	a := Access{At: en.At, Action: en.Action, Role: roleNL[en.Role], Via: viaNL[en.Path]}
+// bekeek op 3 december je doelen en je netwerk, via de app." A superuser
+// who acted as someone (as: accountOf) is named as what they are, with
+// the account they used: "Een beheerder bekeek op 3 december je doelen,
+// via de website, met het account van Anouk (begeleider)." Anouk did
+// not look, and the client should not think she did; nor should the
+// account go unmentioned, as the client knows Anouk and can ask.
+func accessOf(en accesslog.Entry, now time.Time, as string) Access {
+	a := Access{At: en.At, Action: en.Action, Role: roleNL[en.Role], Via: viaNL[en.Path], As: as}
 	if a.Role == "" {
 		a.Role = "iemand"
 	}
@@ -131,12 +140,47 @@ func accessOf(en accesslog.Entry, now time.Time) Access {
 	if en.Action == accesslog.ActionExport {
 		what = "een kopie van " + what
 	}
+	if en.Action == ActionImpersonate {
+		// "Een beheerder logde op 3 december in met jouw account, via het beheerscherm."
+		a.Text = fmt.Sprintf("%s logde op %s in met %s", who, dateNL(en.At, now), cmp.Or(as, "jouw account"))
+		if a.Via != "" {
+			a.Text += ", via " + a.Via
+		}
+		a.Text += "."
+		return a
+	}
 	text := fmt.Sprintf("%s %s op %s %s", who, verb, dateNL(en.At, now), what)
 	if a.Via != "" {
 		text += ", via " + a.Via
 	}
+	if as != "" {
+		text += ", met " + as
+	}
 	a.Text = text + "."
 	return a
+}
+
+// accountOf names, for the client self, the account a superuser used
+// (onBehalfOf, "collection:id"; "" when they acted as themselves): their
+// own, or a staff member's by the name and role the account has now
+// (entries keep only its id). Another client's account is not named.
+func accountOf(app core.App, onBehalfOf, self string) string {
+	col, id, ok := strings.Cut(onBehalfOf, ":")
+	switch {
+	case !ok || onBehalfOf == "":
+		return ""
+	case col == schema.Clients && id == self:
+		return "jouw account"
+	case col == schema.Clients:
+		return "het account van een andere cliënt"
+	case col == schema.Users:
+		u, err := app.FindRecordById(schema.Users, id)
+		if err != nil {
+			return "het account van een medewerker"
+		}
+		return "het account van " + u.GetString(schema.FieldName) + " (" + cmp.Or(roleNL[u.GetString(schema.FieldRole)], "medewerker") + ")"
+	}
+	return "een ander beheerdersaccount"
 }
 
 // dateNL is "3 december", with the year when it is not this year.

@@ -15,7 +15,8 @@ import (
 )
 
 // A photo on the observation a client wrote is the client's data: its
-// download is logged, by the device that fetched it.
+// download is logged, by the device that fetched it, or by the superuser
+// behind a login made with an impersonation token.
 func TestPhotoDownloadIsLogged(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -51,5 +52,13 @@ func TestPhotoDownloadIsLogged(t *testing.T) {
 	en := find(t, e.by(w.BegA), w.ClientA.Id, accesslog.ActionRead)
 	if en.Path != accesslog.PathMedia || en.Collections != "media" || en.Device != "phone-anouk" {
 		t.Fatalf("entry %+v", en)
+	}
+	// A superuser as Anouk, on the review page (a PocketBase login, no
+	// device): the superuser looked, on her behalf.
+	su := e.superuser("beheer@example.nl")
+	e.mustOK(e.do("GET", "/api/sync/v1/media/"+id+"/content", e.impersonate(su, w.BegA, 0), nil), "download as Anouk")
+	en = find(t, e.by(su), w.ClientA.Id, accesslog.ActionRead)
+	if en.Path != accesslog.PathMedia || en.OnBehalfOf != "users:"+w.BegA.Id || en.Role != "superuser" || en.Device != "" {
+		t.Fatalf("impersonated download %+v", en)
 	}
 }

@@ -82,7 +82,7 @@ func (r *Recorder) onDelete(e *core.RecordRequestEvent) error {
 	if err != nil {
 		return err
 	}
-	r.Touched(Who(e.Auth, accesslog.PathREST, e.RealIP()), t)
+	r.touched(e.RequestEvent, accesslog.PathREST, t)
 	return nil
 }
 
@@ -113,5 +113,15 @@ func (r *Recorder) logTouches(e *core.RequestEvent, t *accesslog.Touches, action
 		// The answer is already sent: say loudly that its entry is missing.
 		e.App.Logger().Error("access log: entries not recorded", "path", e.Request.URL.Path, "error", err.Error())
 	}
-	r.Touched(Who(e.Auth, accesslog.PathREST, e.RealIP()), t)
+	r.touched(e, accesslog.PathREST, t)
+}
+
+// touched records the touches of request e over path, naming who made
+// it (whoOf: a superuser behind an impersonation token). Who is looked up
+// only when there is something to record.
+func (r *Recorder) touched(e *core.RequestEvent, path string, t *accesslog.Touches) {
+	if r == nil || t.Len() == 0 {
+		return
+	}
+	r.Touched(whoOf(e, path), t)
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -42,6 +43,7 @@ func Register(app core.App) (*Recorder, error) {
 		return nil, fmt.Errorf("audit page files: %w", err)
 	}
 	r.bindREST(app)
+	r.bindImpersonation(app)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelAccessLogRoutes",
 		Func: func(se *core.ServeEvent) error {
@@ -108,7 +110,7 @@ func (r *Recorder) meMiddleware(e *core.RequestEvent) error {
 	}
 	t := accesslog.NewTouches()
 	t.Add(e.Auth.Id, action, "*", 1)
-	r.Touched(Who(e.Auth, accesslog.PathMe, e.RealIP()), t)
+	r.touched(e, accesslog.PathMe, t)
 	return nil
 }
 
@@ -117,6 +119,10 @@ func (r *Recorder) meMiddleware(e *core.RequestEvent) error {
 type Page struct {
 	Entries    []accesslog.Entry `json:"entries"`
 	NextBefore int64             `json:"next_before"`
+	// Accounts names the staff accounts a superuser acted as (the
+	// entries' on_behalf_of, "users:<id>") by their name and role now:
+	// the entries keep only the id.
+	Accounts map[string]string `json:"accounts,omitempty"`
 }
 
 // entries answers GET /api/audit/v1/entries?client=&person=&from=&to=&before=&limit=
@@ -170,12 +176,13 @@ func (r *Recorder) entries(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	out.Accounts = staffAccounts(e.App, out.Entries)
 	t := accesslog.NewTouches()
 	t.Add(f.Client, accesslog.ActionRead, accesslog.CollectionAccessLog, 0) // searched for, found or not
 	for _, en := range out.Entries {
 		t.Add(en.Client, accesslog.ActionRead, accesslog.CollectionAccessLog, 1)
 	}
-	r.Touched(Who(e.Auth, accesslog.PathREST, e.RealIP()), t)
+	r.touched(e, accesslog.PathREST, t)
 	return e.JSON(http.StatusOK, out)
 }
 
@@ -201,4 +208,25 @@ func (r *Recorder) page(e *core.RequestEvent, f accesslog.Filter) (*Page, error)
 		out.NextBefore = list[len(list)-1].Seq
 	}
 	return out, nil
+}
+
+// staffAccounts names the staff accounts of the entries' on_behalf_of.
+// An account deleted since is left out: the id is all there is.
+func staffAccounts(app core.App, entries []accesslog.Entry) map[string]string {
+	var out map[string]string
+	seen := map[string]bool{}
+	for _, en := range entries {
+		col, id, _ := strings.Cut(en.OnBehalfOf, ":")
+		if col != schema.Users || seen[en.OnBehalfOf] {
+			continue
+		}
+		seen[en.OnBehalfOf] = true
+		if out == nil {
+			out = map[string]string{}
+		}
+		if u, err := app.FindRecordById(schema.Users, id); err == nil {
+			out[en.OnBehalfOf] = u.GetString(schema.FieldName) + " (" + u.GetString(schema.FieldRole) + ")"
+		}
+	}
+	return out
 }

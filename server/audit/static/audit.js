@@ -5,7 +5,10 @@ const $ = (id) => document.getElementById(id);
 const key = 'samenspel_audit_token';
 
 const labels = {
-  action: { read: 'bekeken', search: 'gezocht', create: 'aangemaakt', update: 'gewijzigd', delete: 'verwijderd', export: 'gedownload' },
+  action: {
+    read: 'bekeken', search: 'gezocht', create: 'aangemaakt', update: 'gewijzigd', delete: 'verwijderd', export: 'gedownload',
+    impersonate: 'inloggen als cliënt', erase: 'gewist',
+  },
   path: { rest: 'website of API', sync: 'app (sync)', dashboard: 'beheerscherm', me: 'eigen pagina cliënt', media: 'foto' },
 };
 
@@ -36,10 +39,20 @@ function cell(text) {
   return td;
 }
 
-function row(e) {
+// who names the person; a superuser who acted as someone else (with an
+// impersonation token) is named with the account they used.
+function who(e, accounts) {
+  let s = e.person_name ? e.person_name + ' (' + e.person + ')' : (e.person || 'onbekende beheerder');
+  if (e.on_behalf_of) {
+    const name = accounts[e.on_behalf_of];
+    s += ' namens ' + (name ? name + ' (' + e.on_behalf_of + ')' : e.on_behalf_of);
+  }
+  return s;
+}
+
+function row(e, accounts) {
   const tr = document.createElement('tr');
-  const who = e.person_name ? e.person_name + ' (' + e.person + ')' : e.person;
-  tr.append(cell(e.seq), cell(new Date(e.at).toLocaleString('nl-NL')), cell(who), cell(e.role), cell(e.client),
+  tr.append(cell(e.seq), cell(new Date(e.at).toLocaleString('nl-NL')), cell(who(e, accounts)), cell(e.role), cell(e.client),
     cell(e.collections), cell(labels.action[e.action] || e.action), cell(e.count),
     cell(labels.path[e.path] || e.path), cell([e.device, e.ip].filter(Boolean).join(' · ')));
   return tr;
@@ -74,7 +87,8 @@ async function search(more) {
     return;
   }
   status(r.body.entries.length || more ? '' : 'Niets gevonden.');
-  $('rows').append(...r.body.entries.map(row));
+  const accounts = r.body.accounts || {};
+  $('rows').append(...r.body.entries.map((e) => row(e, accounts)));
   $('results').hidden = false;
   before = r.body.next_before;
   $('more').hidden = !before;
