@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samenspel/samenspel/internal/command"
+	"github.com/samenspel/samenspel/server/audit"
 )
 
 var errClientsCommand = errors.New("clients command failed")
@@ -37,7 +38,20 @@ func newClientsCommand(app core.App, cfg *Config) *cobra.Command {
 				return fmt.Errorf("migrations: %w", err)
 			}
 			ctx := context.Background()
-			svc := newSyncService(app, cfg, nil)
+			svcCfg := *cfg
+			if !cfg.AccessLog.Off {
+				// The erasure is recorded, or it does not happen. The log
+				// may be open in a running server too: both append to one
+				// chain (internal/accesslog reads its head in each write).
+				rec := audit.NewRecorder(app)
+				if _, err := rec.Log(); err != nil {
+					fail()
+					return fmt.Errorf("open the access log (nothing was erased): %w", err)
+				}
+				defer rec.Close()
+				svcCfg.OnErase = rec.Erased
+			}
+			svc := newSyncService(app, &svcCfg, nil)
 			store, err := OpenStore(ctx, app, cfg)
 			if err != nil {
 				fail()

@@ -72,6 +72,28 @@ func TestEraseClientByRESTDelete(t *testing.T) {
 	}
 }
 
+// TestEraseClientByCLI: `samenspel clients erase` at the server's shell,
+// while the server runs (and holds the access log open), erases as
+// thoroughly, and its erasure is in the access log's one chain.
+func TestEraseClientByCLI(t *testing.T) {
+	t.Parallel()
+	cfg := server.DefaultConfig()
+	runEraseClient(t, cfg, func(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) string {
+		cmd := server.NewClientsCommand(app, cfg)
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs([]string{"erase", client, "--by", "the client, by letter"})
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("samenspel clients erase: %v\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "Client erased.") {
+			t.Fatalf("samenspel clients erase said:\n%s", out.String())
+		}
+		return "cli"
+	})
+}
+
 // eraseStep erases client in runEraseClient and returns the person the
 // access log's erase entry must name.
 type eraseStep func(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) (person string)
@@ -283,6 +305,11 @@ func runEraseClient(t *testing.T, cfg *server.Config, erase eraseStep) {
 			t.Fatalf("the access log has no erasure by %s: %+v", eraser, accessed.Entries)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	// Whoever wrote it (the server, or the erase command next to it), the
+	// log is one intact chain.
+	if rep, err := accesslog.Verify(ctx, filepath.Join(app.DataDir(), accesslog.FileName)); err != nil || !rep.OK() {
+		t.Errorf("access log after the erasure: %+v, %v", rep, err)
 	}
 
 	after := listKeys(t, store)

@@ -62,7 +62,8 @@ type Log struct {
 	queue  chan item
 	done   chan struct{}
 
-	// The chain's head, owned by the writer goroutine.
+	// The last entry this writer committed, owned by the writer goroutine:
+	// the file's head may be newer (another process appended), never older.
 	lastSeq  int64
 	lastHash string
 }
@@ -108,19 +109,32 @@ func Open(path string, logger *slog.Logger) (*Log, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	l := &Log{db: db, path: path, logger: logger, queue: make(chan item, QueueSize), done: make(chan struct{})}
-	err = db.QueryRow(`SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1`).Scan(&l.lastSeq, &l.lastHash)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = db.QueryRow(`SELECT seq, hash FROM anchor WHERE id = 1`).Scan(&l.lastSeq, &l.lastHash)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = nil
-		}
-	}
-	if err != nil {
+	if _, _, err := chainHead(context.Background(), db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("access log %s: read chain head: %w", path, err)
 	}
 	go l.run()
 	return l, nil
+}
+
+// queryRower is a *sql.DB or *sql.Tx.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// chainHead is the last entry's number and hash (or the anchor's, when
+// pruning left no entry; zero and "" for an empty log).
+func chainHead(ctx context.Context, q queryRower) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = q.QueryRowContext(ctx, `SELECT seq, hash FROM anchor WHERE id = 1`).Scan(&seq, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, "", nil
+		}
+	}
+	return seq, hash, err
 }
 
 // openDB opens the SQLite file with WAL (readers never wait for the
@@ -286,7 +300,21 @@ func (l *Log) write(batch []item) (map[*pruneRequest]pruneResult, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	seq, prev := l.lastSeq, l.lastHash
+	// The head is read inside the write transaction (BEGIN IMMEDIATE: the
+	// file's write lock), not kept in memory: another process may have
+	// appended since (`samenspel clients erase` records the erasure while
+	// the server runs), and the chain must go on from its entry.
+	seq, prev, err := chainHead(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if l.lastSeq > seq {
+		// Entries this writer committed are gone from the file: chain on
+		// from them, so that verify shows the gap instead of a chain that
+		// closed over it.
+		l.logger.Error("access log: entries are missing from the file", "last_written", l.lastSeq, "last_in_file", seq)
+		seq, prev = l.lastSeq, l.lastHash
+	}
 	pruned := map[*pruneRequest]pruneResult{}
 	var ins *sql.Stmt
 	for _, it := range batch {

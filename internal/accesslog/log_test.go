@@ -76,6 +76,33 @@ func TestChainVerifies(t *testing.T) {
 	}
 }
 
+// TestTwoWritersKeepOneChain: two logs open on one file, as the server
+// and `samenspel clients erase` are, append at once; the chain goes on
+// from whichever wrote last, so it verifies whole.
+func TestTwoWritersKeepOneChain(t *testing.T) {
+	t.Parallel()
+	a := mustOpen(t)
+	b, err := Open(a.Path(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			mustAdd(t, b, 5, time.Now())
+		}
+	}()
+	for range 20 {
+		mustAdd(t, a, 5, time.Now())
+	}
+	<-done
+	if rep := mustVerify(t, a); !rep.OK() || rep.Entries != 200 || rep.HeadSeq != 200 {
+		t.Fatalf("report %+v, want 200 entries in one intact chain", rep)
+	}
+}
+
 func TestVerifyNamesTheEditedEntry(t *testing.T) {
 	t.Parallel()
 	l := mustOpen(t)

@@ -1,0 +1,10 @@
+package server
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+)
+
+// NewClientsCommand is the `samenspel clients` command over app, for
+// tests that run it next to a serving app.
+func NewClientsCommand(app core.App, cfg *Config) *cobra.Command { return newClientsCommand(app, cfg) }
