@@ -7,7 +7,9 @@
 // the client's own pages (/api/me/v1/overview, and /api/me/v1/export as
 // "export"); and, through Recorder.Add, what the server's sync API and
 // photo downloads hand over (server/syncapi.go, server/media.go). A
-// superuser's request is logged with path "dashboard".
+// superuser's request is logged with path "dashboard". A sync pull is
+// logged once per client per pull run, not per page (pull_runs.go: the
+// pages a device fetches by following has_more are one access).
 //
 // What it serves: GET /api/audit/v1/entries (coordinators only; reading is
 // itself logged), the page /audit/ for coordinators to search it, and GET
