@@ -201,13 +201,14 @@ func (api *syncAPI) pull(c echo.Context) error {
 		req.Limit = n
 	}
 	req.Touched = api.audit.Touches()
-	err = api.svc.PullPage(c.Request().Context(), dev, req, func(page []byte) error {
+	return api.svc.PullPage(c.Request().Context(), dev, req, func(page []byte, end fieldsync.PageEnd) error {
+		// One entry per client per pull run (the pages a device fetches by
+		// following has_more), not per page. Recorded before the page goes
+		// out: the device may ask for the next page as soon as it has this
+		// one, and that page must find the run where this one left it.
+		api.audit.PullTouched(api.who(c, dev, accesslog.PathSync), dev.RecordID, req.Cursor, end, req.Touched)
 		return writeJSONBytes(c, page)
 	})
-	if err == nil {
-		api.audit.Touched(api.who(c, dev, accesslog.PathSync), req.Touched)
-	}
-	return err
 }
 
 // who is the base access-log entry of a device's request. A device is

@@ -43,21 +43,30 @@ type page struct {
 	behind  int64 // feed positions the incoming cursor stood behind the head
 }
 
+// PageEnd is where a pull page leaves the device: the cursor the page
+// returns and whether more pages follow. The access log tells by it one
+// pull run (a device following has_more page after page) from the next,
+// without reading the page's JSON.
+type PageEnd struct {
+	Cursor  string
+	HasMore bool
+}
+
 // Pull writes one page of changes for the device to w, as the JSON of the
 // protocol. Everything is read in one read transaction, so a page is a
 // consistent snapshot. Errors are protocol errors (invalid_request for a bad
 // cursor, cursor_expired) or internal; nothing is written to w on error.
 func (s *Service) Pull(ctx context.Context, dev *Device, req PullRequest, w io.Writer) error {
-	return s.PullPage(ctx, dev, req, func(page []byte) error {
+	return s.PullPage(ctx, dev, req, func(page []byte, _ PageEnd) error {
 		_, err := w.Write(page)
 		return err
 	})
 }
 
-// PullPage is Pull handing the whole page to write, which must not keep
-// the bytes after it returns (they are reused); write is not called on
-// error.
-func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, write func(page []byte) error) error {
+// PullPage is Pull handing the whole page to write, with where it leaves
+// the device. write must not keep the bytes after it returns (they are
+// reused); it is not called on error.
+func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, write func(page []byte, end PageEnd) error) error {
 	if req.Limit < 0 {
 		return apierr.Errorf(apierr.CodeInvalidRequest, "limit must be a positive number.").WithData(map[string]any{"limit": "must be positive"})
 	}
@@ -86,6 +95,7 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 	buf := getPageBuf()
 	defer putPageBuf(buf)
 	var stats *page
+	var end PageEnd
 	err = func() error {
 		defer func() { <-s.pulling }() // also on a panic, which PocketBase recovers
 		return db.TransactionalContext(ctx, nil, func(tx *dbx.Tx) error {
@@ -94,14 +104,15 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 				return err
 			}
 			stats = p
-			return s.renderPage(tx, dev, p, key, buf, req.Touched)
+			end, err = s.renderPage(tx, dev, p, key, buf, req.Touched)
+			return err
 		})
 	}()
 	if err != nil {
 		return err
 	}
 	s.markSeen(dev, "last_pull_at")
-	if err := write(buf.Bytes()); err != nil {
+	if err := write(buf.Bytes(), end); err != nil {
 		return err
 	}
 	if s.cfg.OnPull != nil {

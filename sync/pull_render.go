@@ -33,8 +33,8 @@ func putPageBuf(b *bytes.Buffer) {
 // renderPage reads the records of the page's upserts and writes the page as
 // the protocol's JSON into buf. Records are rendered by SQLite (see
 // recordJSON). With touched set, each record's clients are read along with
-// it and counted there.
-func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer, touched *accesslog.Touches) error {
+// it and counted there. It returns the cursor and has_more it wrote.
+func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer, touched *accesslog.Touches) (PageEnd, error) {
 	ids := map[string][]string{}
 	for _, r := range p.rows {
 		if r.Op == 0 {
@@ -44,7 +44,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	records := map[recordKey]renderedRecord{}
 	for collection, list := range ids {
 		if err := s.loadRecords(tx, dev, collection, list, records, touched != nil); err != nil {
-			return err
+			return PageEnd{}, err
 		}
 	}
 
@@ -52,7 +52,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	// arrives can ask for the next page before the changes are in.
 	cur, err := encodeCursor(p.cursor, key)
 	if err != nil {
-		return err
+		return PageEnd{}, err
 	}
 	buf.Grow(256 + len(p.rows)*recordSizeHint)
 	buf.WriteString(`{"cursor":`)
@@ -96,7 +96,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 		buf.WriteByte('}')
 	}
 	buf.WriteString("]}")
-	return nil
+	return PageEnd{Cursor: cur, HasMore: p.hasMore}, nil
 }
 
 // recordSizeHint is the bytes a change takes on the wire, about: sizing the

@@ -5,9 +5,11 @@
 // the main database and the main database never waits on it.
 //
 // One Entry is one person's access to one client's data in one request,
-// for one action: a pull page of 300 records of 12 clients is 12 entries,
+// for one action: a REST list of 300 records of 12 clients is 12 entries,
 // each with the collections it touched and a count. Touches aggregates a
-// request's records into those entries.
+// request's records into those entries. A sync pull counts as one access
+// per pull run, however many pages the device fetches (server/audit's
+// pullRuns drops from each page's Touches what the run logged already).
 //
 // Entries are hash-chained: each stores sha256(prev_hash || canonical
 // bytes of the entry) (chain.go), so Verify finds any entry edited,

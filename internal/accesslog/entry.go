@@ -41,6 +41,13 @@ const CollectionAccessLog = "access_log"
 // the side, which would put an access on her name that she did not make.
 // A superuser whose impersonation token was made before the server
 // recorded who made it has an empty Person.
+//
+// A sync pull is the exception to "one request": its pages are one access
+// per pull run (every page a device fetches by following has_more with the
+// cursor the previous page returned), logged at the first page of the run
+// that delivered records of the client. Count and Collections are that
+// page's: later pages of the same run may deliver more of the client's
+// records, in more collections, without another entry.
 type Entry struct {
 	Seq              int64     `json:"seq"`
 	At               time.Time `json:"at"`
@@ -52,7 +59,7 @@ type Entry struct {
 	Client           string    `json:"client"`            // clients.id of whose data it is
 	Collections      string    `json:"collections"`       // comma-separated, sorted
 	Action           string    `json:"action"`
-	Count            int       `json:"count"` // records of this client in the request
+	Count            int       `json:"count"` // records of this client in the request (a sync pull: see above)
 	Device           string    `json:"device"`
 	IP               string    `json:"ip"`
 	Path             string    `json:"path"`
@@ -107,6 +114,20 @@ func (t *Touches) Merge(o *Touches) {
 				n = tc.count
 			}
 			t.Add(k.client, k.action, c, n)
+		}
+	}
+}
+
+// DeleteFunc drops the touches of every client and action for which del
+// returns true: they were logged already (by an earlier page of the same
+// pull run).
+func (t *Touches) DeleteFunc(del func(client, action string) bool) {
+	if t == nil {
+		return
+	}
+	for k := range t.m {
+		if del(k.client, k.action) {
+			delete(t.m, k)
 		}
 	}
 }

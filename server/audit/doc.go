@@ -10,7 +10,9 @@
 // superuser's request is logged with path "dashboard". A request made with
 // a superuser's impersonation token is logged as the superuser, on behalf
 // of the account (impersonation.go); impersonating a client is itself an
-// entry.
+// entry. A sync pull is logged once per client per pull run, not per
+// page (pull_runs.go: the pages a device fetches by following has_more
+// are one access).
 //
 // What it serves: GET /api/audit/v1/entries (coordinators only; reading is
 // itself logged), the page /audit/ for coordinators to search it, and GET

@@ -9,6 +9,7 @@ import (
 
 	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/schema"
+	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // Recorder hands entries to the app's access log, opening it on first use.
@@ -21,10 +22,11 @@ type Recorder struct {
 	err  error
 	mu   gosync.Mutex // guards closing against opening
 	shut bool
+	runs *pullRuns
 }
 
 // NewRecorder returns a recorder for app's data dir.
-func NewRecorder(app core.App) *Recorder { return &Recorder{app: app} }
+func NewRecorder(app core.App) *Recorder { return &Recorder{app: app, runs: newPullRuns()} }
 
 // Log returns the open log, opening it at pb_data/access_log.db on first
 // use.
@@ -73,6 +75,18 @@ func (r *Recorder) Touched(base accesslog.Entry, t *accesslog.Touches) {
 		return
 	}
 	r.Add(t.Entries(base)...)
+}
+
+// PullTouched records the touches of one sync pull page, served to the
+// device with sync_devices record id device, which sent cursor sent (""
+// for none) and got end: once per client and action per pull run (see
+// pullRuns), each entry a copy of base. t loses what was logged before.
+func (r *Recorder) PullTouched(base accesslog.Entry, device, sent string, end fieldsync.PageEnd, t *accesslog.Touches) {
+	if r == nil {
+		return
+	}
+	r.runs.page(device, sent, end, t)
+	r.Touched(base, t)
 }
 
 // Touches returns a collector, or nil when r is nil (nothing is collected).
