@@ -1,12 +1,14 @@
 package sync
 
 import (
-	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 
@@ -313,48 +315,66 @@ func dropRows(tx *dbx.Tx, bucket string, d [2]int64, limit int) (rows []feedRow,
 // and returns up to limit rows, and whether more follow. A bucket at
 // position 0 has never been synced: its deletes are skipped, unless it was
 // rejoined (the device may still hold its records; deletes of those still
-// visible elsewhere are filtered by visibleAmong). Each bucket is read in
-// index order by a statement of the same text (the driver reuses it); the
-// merge happens here rather than in a sorting UNION.
+// visible elsewhere are filtered by visibleAmong).
+//
+// One statement: each bucket is read in index order, and SQLite merges
+// the arms of the UNION ALL as they come (its query plan says MERGE, no
+// sorter), stopping at the limit. Reading each bucket up to the limit and
+// merging here, as before, read up to a page per bucket to send one: for
+// a begeleider (team and plans buckets) twice the rows. Ties in seq (one
+// write, several buckets) come in bucket order.
 func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limit int) ([]feedRow, bool, error) {
-	var rows []feedRow
-	for _, b := range slices.Sorted(maps.Keys(pos)) {
+	if len(pos) == 0 {
+		return nil, false, nil
+	}
+	var q strings.Builder
+	params := dbx.Params{"n": limit + 1}
+	for i, b := range slices.Sorted(maps.Keys(pos)) {
 		maxOp := 1 // every row
 		if pos[b] == 0 && !rejoined[b] {
 			maxOp = 0 // upserts only
 		}
-		got, err := readBucket(tx, b, pos[b], maxOp, limit+1)
-		if err != nil {
-			return nil, false, err
+		if i > 0 {
+			q.WriteString(" UNION ALL ")
 		}
-		rows = append(rows, got...)
+		n := strconv.Itoa(i)
+		q.WriteString("SELECT bucket, seq, collection, record_id, op FROM sync_feed WHERE bucket = {:b" + n + "} AND seq > {:p" + n + "} AND op <= {:op" + n + "}")
+		params["b"+n], params["p"+n], params["op"+n] = b, pos[b], maxOp
 	}
-	slices.SortStableFunc(rows, func(a, b feedRow) int { return cmp.Compare(a.Seq, b.Seq) })
+	q.WriteString(" ORDER BY seq, bucket LIMIT {:n}")
+	rs, err := tx.NewQuery(q.String()).Bind(params).Rows()
+	if err != nil {
+		return nil, false, fmt.Errorf("read feed: %w", err)
+	}
+	defer rs.Close()
+	rows := make([]feedRow, 0, min(limit+1, 1024))
+	// Buckets and collections are a handful of names over thousands of
+	// rows: one string each.
+	names := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	var bucket, collection sql.RawBytes
+	for rs.Next() {
+		var r feedRow
+		if err := rs.Scan(&bucket, &r.Seq, &collection, &r.RecordID, &r.Op); err != nil {
+			return nil, false, fmt.Errorf("read feed: %w", err)
+		}
+		r.Bucket, r.Collection = intern(bucket), intern(collection)
+		rows = append(rows, r)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, false, fmt.Errorf("read feed: %w", err)
+	}
 	if len(rows) > limit {
 		return rows[:limit], true, nil
 	}
 	return rows, false, nil
-}
-
-// readBucket reads up to n rows of one bucket after seq from, with op at
-// most maxOp (0: upserts only).
-func readBucket(tx *dbx.Tx, bucket string, from int64, maxOp, n int) ([]feedRow, error) {
-	rs, err := tx.NewQuery(`SELECT seq, collection, record_id, op FROM sync_feed
-		WHERE bucket = {:b} AND seq > {:p} AND op <= {:op} ORDER BY seq LIMIT {:n}`).
-		Bind(dbx.Params{"b": bucket, "p": from, "op": maxOp, "n": n}).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("read feed: %w", err)
-	}
-	defer rs.Close()
-	var out []feedRow
-	for rs.Next() {
-		r := feedRow{Bucket: bucket}
-		if err := rs.Scan(&r.Seq, &r.Collection, &r.RecordID, &r.Op); err != nil {
-			return nil, fmt.Errorf("read feed: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
 }
 
 // advance moves every bucket's position past what this page covered. When
