@@ -59,6 +59,7 @@ import (
 	"github.com/samenspel/samenspel/schema"
 	fieldsync "github.com/samenspel/samenspel/sync"
 	"github.com/samenspel/samenspel/sync/client"
+	"github.com/samenspel/samenspel/sync/internal/rawjson"
 )
 
 const (
@@ -375,7 +376,9 @@ func benchPullHTTPRaw(b *testing.B, env *benchEnv, person *core.Record) {
 //     record kept as its raw JSON in a client.Store (PutRaw), exactly as the
 //     Go client reads and keeps a pull; only the id is read out of a record
 //     (benchJSONString), where the client reads it from the change's head.
-//     Before, every record was decoded into a map.
+//     Before, every record was decoded into a map. The page is decoded as
+//     the client decodes a pull page, in one checked pass (package
+//     rawjson, benchDecodeREST), since the client does so.
 //   - the same HTTP client as the sync client: keep-alive, no gzip.
 //     PocketBase's REST API does not compress, so the gzip pull is compared
 //     with this uncompressed baseline; on loopback gzip only costs the
@@ -429,6 +432,49 @@ type benchRESTPage struct {
 type benchRESTRecord struct {
 	id  string
 	raw json.RawMessage
+}
+
+// benchDecodeREST decodes a REST list page as the Go client decodes a pull
+// page (sync/client/page_decode.go): in one checked pass with package
+// rawjson where the page has the plain shape PocketBase sends, each
+// record copied; anything else through encoding/json.
+func benchDecodeREST(data []byte, page *benchRESTPage) error {
+	var fast benchRESTPage
+	r := rawjson.NewReader(data)
+	r.Space()
+	err := r.Object(func(key []byte) error {
+		if string(key) != "items" {
+			return r.Unknown(key, "items")
+		}
+		if r.Literal("null") {
+			fast.Items = nil
+			return nil
+		}
+		fast.Items = make([]benchRESTRecord, 0, search.MaxPerPage)
+		return r.Array(func() error {
+			if !r.Peek('{') {
+				return rawjson.ErrSlowPath
+			}
+			obj, err := r.Value()
+			if err != nil {
+				return err
+			}
+			var rec benchRESTRecord
+			if rec.UnmarshalJSON(obj) != nil {
+				return rawjson.ErrSlowPath
+			}
+			fast.Items = append(fast.Items, rec)
+			return nil
+		})
+	})
+	if err == nil {
+		err = r.End()
+	}
+	if err == nil {
+		*page = fast
+		return nil
+	}
+	return json.Unmarshal(data, page)
 }
 
 func (r *benchRESTRecord) UnmarshalJSON(data []byte) error {
@@ -847,6 +893,12 @@ func benchSend(tb testing.TB, env *benchEnv, req *http.Request, out any) {
 	raw := buf.Bytes()
 	if res.StatusCode != http.StatusOK {
 		tb.Fatalf("%s %s: %d %.500s", req.Method, req.URL.Path, res.StatusCode, raw)
+	}
+	if page, ok := out.(*benchRESTPage); ok {
+		if err := benchDecodeREST(raw, page); err != nil {
+			tb.Fatalf("%s %s: decode: %v", req.Method, req.URL.Path, err)
+		}
+		return
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
