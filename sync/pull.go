@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -322,14 +323,39 @@ func dropRows(tx *dbx.Tx, bucket string, d [2]int64, limit int) (rows []feedRow,
 // sorter), stopping at the limit. Reading each bucket up to the limit and
 // merging here, as before, read up to a page per bucket to send one: for
 // a begeleider (team and plans buckets) twice the rows. Ties in seq (one
-// write, several buckets) come in bucket order.
+// write, several buckets) come in bucket order. SQLite takes at most 500
+// arms in a compound SELECT: past maxArms buckets, each run of them is one
+// statement and the runs are merged here.
 func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limit int) ([]feedRow, bool, error) {
-	if len(pos) == 0 {
-		return nil, false, nil
+	buckets := slices.Sorted(maps.Keys(pos))
+	var rows []feedRow
+	for run := range slices.Chunk(buckets, maxArms) {
+		got, err := mergedRows(tx, run, pos, rejoined, limit+1)
+		if err != nil {
+			return nil, false, err
+		}
+		rows = append(rows, got...)
 	}
+	if len(buckets) > maxArms {
+		slices.SortFunc(rows, func(a, b feedRow) int {
+			return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.Bucket, b.Bucket))
+		})
+	}
+	if len(rows) > limit {
+		return rows[:limit], true, nil
+	}
+	return rows, false, nil
+}
+
+// maxArms is the most buckets read by one statement.
+const maxArms = 64
+
+// mergedRows reads up to n rows of the buckets (sorted) in (seq, bucket)
+// order from their positions.
+func mergedRows(tx *dbx.Tx, buckets []string, pos map[string]int64, rejoined map[string]bool, n int) ([]feedRow, error) {
 	var q strings.Builder
-	params := dbx.Params{"n": limit + 1}
-	for i, b := range slices.Sorted(maps.Keys(pos)) {
+	params := dbx.Params{"n": n}
+	for i, b := range buckets {
 		maxOp := 1 // every row
 		if pos[b] == 0 && !rejoined[b] {
 			maxOp = 0 // upserts only
@@ -337,17 +363,17 @@ func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limi
 		if i > 0 {
 			q.WriteString(" UNION ALL ")
 		}
-		n := strconv.Itoa(i)
-		q.WriteString("SELECT bucket, seq, collection, record_id, op FROM sync_feed WHERE bucket = {:b" + n + "} AND seq > {:p" + n + "} AND op <= {:op" + n + "}")
-		params["b"+n], params["p"+n], params["op"+n] = b, pos[b], maxOp
+		k := strconv.Itoa(i)
+		q.WriteString("SELECT bucket, seq, collection, record_id, op FROM sync_feed WHERE bucket = {:b" + k + "} AND seq > {:p" + k + "} AND op <= {:op" + k + "}")
+		params["b"+k], params["p"+k], params["op"+k] = b, pos[b], maxOp
 	}
 	q.WriteString(" ORDER BY seq, bucket LIMIT {:n}")
 	rs, err := tx.NewQuery(q.String()).Bind(params).Rows()
 	if err != nil {
-		return nil, false, fmt.Errorf("read feed: %w", err)
+		return nil, fmt.Errorf("read feed: %w", err)
 	}
 	defer rs.Close()
-	rows := make([]feedRow, 0, min(limit+1, 1024))
+	rows := make([]feedRow, 0, min(n, 1024))
 	// Buckets and collections are a handful of names over thousands of
 	// rows: one string each.
 	names := map[string]string{}
@@ -363,18 +389,15 @@ func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limi
 	for rs.Next() {
 		var r feedRow
 		if err := rs.Scan(&bucket, &r.Seq, &collection, &r.RecordID, &r.Op); err != nil {
-			return nil, false, fmt.Errorf("read feed: %w", err)
+			return nil, fmt.Errorf("read feed: %w", err)
 		}
 		r.Bucket, r.Collection = intern(bucket), intern(collection)
 		rows = append(rows, r)
 	}
 	if err := rs.Err(); err != nil {
-		return nil, false, fmt.Errorf("read feed: %w", err)
+		return nil, fmt.Errorf("read feed: %w", err)
 	}
-	if len(rows) > limit {
-		return rows[:limit], true, nil
-	}
-	return rows, false, nil
+	return rows, nil
 }
 
 // advance moves every bucket's position past what this page covered. When
