@@ -334,7 +334,11 @@ func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limi
 		if err != nil {
 			return nil, false, err
 		}
-		rows = append(rows, got...)
+		if rows == nil {
+			rows = got // the one run of most people: no copy
+		} else {
+			rows = append(rows, got...)
+		}
 	}
 	if len(buckets) > maxArms {
 		slices.SortFunc(rows, func(a, b feedRow) int {
