@@ -3,10 +3,13 @@ package sync
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 
@@ -324,48 +327,92 @@ func dropRows(tx *dbx.Tx, bucket string, d [2]int64, limit int) (rows []feedRow,
 // and returns up to limit rows, and whether more follow. A bucket at
 // position 0 has never been synced: its deletes are skipped, unless it was
 // rejoined (the device may still hold its records; deletes of those still
-// visible elsewhere are filtered by visibleAmong). Each bucket is read in
-// index order by a statement of the same text (the driver reuses it); the
-// merge happens here rather than in a sorting UNION.
+// visible elsewhere are filtered by visibleAmong).
+//
+// One statement: each bucket is read in index order, and SQLite merges
+// the arms of the UNION ALL as they come (its query plan says MERGE, no
+// sorter), stopping at the limit. Reading each bucket up to the limit and
+// merging here, as before, read up to a page per bucket to send one: for
+// a begeleider (team and plans buckets) twice the rows. Ties in seq (one
+// write, several buckets) come in bucket order. SQLite takes at most 500
+// arms in a compound SELECT: past maxArms buckets, each run of them is one
+// statement and the runs are merged here.
 func bucketRows(tx *dbx.Tx, pos map[string]int64, rejoined map[string]bool, limit int) ([]feedRow, bool, error) {
+	buckets := slices.Sorted(maps.Keys(pos))
 	var rows []feedRow
-	for _, b := range slices.Sorted(maps.Keys(pos)) {
-		maxOp := 1 // every row
-		if pos[b] == 0 && !rejoined[b] {
-			maxOp = 0 // upserts only
-		}
-		got, err := readBucket(tx, b, pos[b], maxOp, limit+1)
+	for run := range slices.Chunk(buckets, maxArms) {
+		got, err := mergedRows(tx, run, pos, rejoined, limit+1)
 		if err != nil {
 			return nil, false, err
 		}
-		rows = append(rows, got...)
+		if rows == nil {
+			rows = got // the one run of most people: no copy
+		} else {
+			rows = append(rows, got...)
+		}
 	}
-	slices.SortStableFunc(rows, func(a, b feedRow) int { return cmp.Compare(a.Seq, b.Seq) })
+	if len(buckets) > maxArms {
+		slices.SortFunc(rows, func(a, b feedRow) int {
+			return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.Bucket, b.Bucket))
+		})
+	}
 	if len(rows) > limit {
 		return rows[:limit], true, nil
 	}
 	return rows, false, nil
 }
 
-// readBucket reads up to n rows of one bucket after seq from, with op at
-// most maxOp (0: upserts only).
-func readBucket(tx *dbx.Tx, bucket string, from int64, maxOp, n int) ([]feedRow, error) {
-	rs, err := tx.NewQuery(`SELECT seq, collection, record_id, op FROM sync_feed
-		WHERE bucket = {:b} AND seq > {:p} AND op <= {:op} ORDER BY seq LIMIT {:n}`).
-		Bind(dbx.Params{"b": bucket, "p": from, "op": maxOp, "n": n}).Rows()
+// maxArms is the most buckets read by one statement.
+const maxArms = 64
+
+// mergedRows reads up to n rows of the buckets (sorted) in (seq, bucket)
+// order from their positions.
+func mergedRows(tx *dbx.Tx, buckets []string, pos map[string]int64, rejoined map[string]bool, n int) ([]feedRow, error) {
+	var q strings.Builder
+	params := dbx.Params{"n": n}
+	for i, b := range buckets {
+		maxOp := 1 // every row
+		if pos[b] == 0 && !rejoined[b] {
+			maxOp = 0 // upserts only
+		}
+		if i > 0 {
+			q.WriteString(" UNION ALL ")
+		}
+		k := strconv.Itoa(i)
+		q.WriteString("SELECT bucket, seq, collection, record_id, op FROM sync_feed WHERE bucket = {:b" + k + "} AND seq > {:p" + k + "} AND op <= {:op" + k + "}")
+		params["b"+k], params["p"+k], params["op"+k] = b, pos[b], maxOp
+	}
+	q.WriteString(" ORDER BY seq, bucket LIMIT {:n}")
+	rs, err := tx.NewQuery(q.String()).Bind(params).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", err)
 	}
 	defer rs.Close()
-	var out []feedRow
+	rows := make([]feedRow, 0, min(n, 1024))
+	// Buckets and collections are a handful of names over thousands of
+	// rows: one string each.
+	names := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	var bucket, collection sql.RawBytes
 	for rs.Next() {
-		r := feedRow{Bucket: bucket}
-		if err := rs.Scan(&r.Seq, &r.Collection, &r.RecordID, &r.Op); err != nil {
+		var r feedRow
+		if err := rs.Scan(&bucket, &r.Seq, &collection, &r.RecordID, &r.Op); err != nil {
 			return nil, fmt.Errorf("read feed: %w", err)
 		}
-		out = append(out, r)
+		r.Bucket, r.Collection = intern(bucket), intern(collection)
+		rows = append(rows, r)
 	}
-	return out, rs.Err()
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("read feed: %w", err)
+	}
+	return rows, nil
 }
 
 // advance moves every bucket's position past what this page covered. When

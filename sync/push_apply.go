@@ -290,7 +290,7 @@ func submit(l loaded) error {
 // conflictResult answers a conflict with the record as it now stands.
 func (s *Service) conflictResult(tx core.App, dev *Device, collection string, r *core.Record, lost []lostValue) (MutationResult, error) {
 	out := map[recordKey]renderedRecord{}
-	if err := s.loadRecords(tx.DB(), dev, collection, []string{r.Id}, out, false); err != nil {
+	if err := s.loadRecords(tx.DB(), dev, collection, []string{r.Id}, out, false, nil); err != nil {
 		return MutationResult{}, err
 	}
 	rec := out[recordKey{collection, r.Id}]

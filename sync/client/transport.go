@@ -61,6 +61,9 @@ func (c *Client) do(ctx context.Context, method, path, auth string, body, out an
 			if out == nil {
 				return nil
 			}
+			if p, ok := out.(*Page); ok {
+				return decodePage(raw, p)
+			}
 			return json.Unmarshal(raw, out)
 		}
 		var pe Error
