@@ -7,6 +7,7 @@ package sync_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -281,8 +282,17 @@ type benchEnv struct {
 
 func newBenchEnv(tb testing.TB, d *benchData) *benchEnv {
 	tb.Helper()
-	return newBenchEnvWith(tb, d, benchConfig())
+	cfg := benchConfig()
+	cfg.AccessLog.Off = !*benchAccessLog
+	return newBenchEnvWith(tb, d, cfg)
 }
+
+// benchAccessLog: the access log is on in production, on every path, and
+// costs a REST list more than a pull (an entry per client per list page,
+// against one per client per pull run): -bench.accesslog=false compares
+// the pull and its baselines without it (BenchmarkAccessLog measures the
+// log itself).
+var benchAccessLog = flag.Bool("bench.accesslog", true, "sync benchmarks (not BenchmarkAccessLog): run with the access log on")
 
 // newBenchEnvWith is newBenchEnv with a configuration of its own.
 func newBenchEnvWith(tb testing.TB, d *benchData, cfg *server.Config) *benchEnv {
