@@ -10,7 +10,8 @@ import (
 
 // TestCacheSizes: PocketBase opens the read pool first and the write
 // connection second; Connect gives them the small and the large page
-// cache, for data.db and auxiliary.db alike, also after a re-bootstrap.
+// cache for data.db, and the small one to both of auxiliary.db (the
+// request log), also after a re-bootstrap.
 func TestCacheSizes(t *testing.T) {
 	t.Parallel()
 	app := servertest.NewApp(t, server.DefaultConfig()) // opened with Connect
@@ -42,7 +43,7 @@ func TestCacheSizes(t *testing.T) {
 		if err := app.AuxNonconcurrentDB().NewQuery("PRAGMA cache_size").Row(&n); err != nil {
 			t.Fatal(err)
 		}
-		check("auxiliary.db writer", n, -sqlitecache.WriteCacheKB)
+		check("auxiliary.db writer (the request log: a reader's cache)", n, -sqlitecache.ReadCacheKB)
 		if round == 0 {
 			if err := app.ResetBootstrapState(); err != nil {
 				t.Fatal(err)
