@@ -473,13 +473,7 @@ func (c *Config) validateBackup() error {
 	switch b.Kind {
 	case "off", "":
 		b.Kind = "off"
-		var set []string
-		for _, st := range c.settings() {
-			if n, ok := c.given[st.flag]; ok && strings.HasPrefix(st.flag, "backup-") {
-				set = append(set, n)
-			}
-		}
-		if len(set) > 0 {
+		if set := c.givenWithPrefix("backup-"); len(set) > 0 {
 			return fmt.Errorf("backup is off but backup settings are given (%s): set SAMENSPEL_BACKUP=s3 (or --backup=s3), or remove them", strings.Join(set, ", "))
 		}
 		return nil
@@ -519,17 +513,23 @@ func (c *Config) validateBackup() error {
 	return nil
 }
 
+// givenWithPrefix names the settings whose flag starts with prefix that
+// were given (as a flag or an environment variable), as they were given.
+func (c *Config) givenWithPrefix(prefix string) []string {
+	var set []string
+	for _, st := range c.settings() {
+		if n, ok := c.given[st.flag]; ok && strings.HasPrefix(st.flag, prefix) {
+			set = append(set, n)
+		}
+	}
+	return set
+}
+
 func (c *Config) validateStorage() error {
 	s := &c.Storage
 	switch s.Kind {
 	case "local":
-		var set []string
-		for _, st := range c.settings() {
-			if n, ok := c.given[st.flag]; ok && strings.HasPrefix(st.flag, "s3-") {
-				set = append(set, n)
-			}
-		}
-		if len(set) > 0 {
+		if set := c.givenWithPrefix("s3-"); len(set) > 0 {
 			return fmt.Errorf("storage is local but S3 settings are given (%s): set SAMENSPEL_STORAGE=s3 (or --storage=s3), or remove them", strings.Join(set, ", "))
 		}
 		return nil

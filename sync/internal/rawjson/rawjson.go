@@ -235,31 +235,7 @@ func (r *Reader) value(depth int) error {
 	case c == '{':
 		return r.Object(func([]byte) error { return r.value(depth + 1) })
 	case c == '[':
-		r.i++
-		r.Space()
-		if r.Peek(']') {
-			r.i++
-			return nil
-		}
-		for {
-			if err := r.value(depth + 1); err != nil {
-				return err
-			}
-			r.Space()
-			if r.i >= len(r.b) {
-				return ErrSlowPath
-			}
-			switch r.b[r.i] {
-			case ',':
-				r.i++
-				r.Space()
-			case ']':
-				r.i++
-				return nil
-			default:
-				return ErrSlowPath
-			}
-		}
+		return r.Array(func() error { return r.value(depth + 1) })
 	case c == '"':
 		return r.skipString()
 	case c == '-' || (c >= '0' && c <= '9'):
