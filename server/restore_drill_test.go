@@ -132,6 +132,7 @@ func TestRestoreDrill(t *testing.T) {
 	write("r1", 6, 3)
 	srv.waitReplicated(t, ctx, admin)
 	srv.checkBackupLagMetric(t)
+	srv.checkStatusRefused(t, map[string]string{"no login": "", "a begeleider": srv.login(t, "users", logins[0], "wijksafari")})
 	afterR1 := time.Now().UTC() // for the point-in-time restore at the end
 	time.Sleep(1100 * time.Millisecond)
 
@@ -397,6 +398,25 @@ func (s *drillServer) record(t *testing.T, admin, collection, id string) map[str
 	var rec map[string]any
 	s.do(t, "GET", "/api/collections/"+collection+"/records/"+url.PathEscape(id), admin, nil, &rec)
 	return rec
+}
+
+// checkStatusRefused: the backup's status is for superusers only.
+func (s *drillServer) checkStatusRefused(t *testing.T, tokens map[string]string) {
+	t.Helper()
+	for who, token := range tokens {
+		req, _ := http.NewRequest("GET", s.url+"/api/backup/v1/status", nil)
+		if token != "" {
+			req.Header.Set("Authorization", token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized && res.StatusCode != http.StatusForbidden {
+			t.Errorf("backup status for %s: %d, want 401 or 403", who, res.StatusCode)
+		}
+	}
 }
 
 const drillMetricsToken = "drill-metrics-token-0123"
