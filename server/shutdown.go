@@ -92,6 +92,10 @@ func (d *drain) stop(timeout time.Duration) int64 {
 	}
 }
 
+// logSettle is how long a stopping server waits, after its last request,
+// for PocketBase's request log lines to be handed to the log.
+const logSettle = 250 * time.Millisecond
+
 // bindDrain counts requests from the first middleware on, and makes
 // OnTerminate wait for them before PocketBase's shutdown runs.
 func bindDrain(app core.App, d *drain, timeout time.Duration) {
@@ -117,6 +121,13 @@ func bindDrain(app core.App, d *drain, timeout time.Duration) {
 			} else {
 				e.App.Logger().Info("stopping: requests finished", "waited", time.Since(start).Round(time.Millisecond).String())
 			}
+			// PocketBase writes a request's log line from a goroutine it
+			// starts once the answer is done (apis/middlewares.go,
+			// logRequest), and flushes the log's batch once more on
+			// OnTerminate (priority -999, after this handler). Give the
+			// goroutines of the last requests time to reach the batch, or
+			// a busy machine loses their lines.
+			time.Sleep(logSettle)
 			return e.Next()
 		},
 	})
