@@ -40,6 +40,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ var (
 	loadWorkers    = flag.Int("load.workers", 64, "BenchmarkLoadRIBW: workers of the saturation phase")
 	loadFresh      = flag.Bool("load.fresh", false, "BenchmarkLoadRIBW: build the data again even if a kept copy exists")
 	loadBin        = flag.String("load.bin", "", "BenchmarkLoadRIBW: run this server binary instead of building one (to compare builds)")
-	loadProfile    = flag.String("load.profile", "", "BenchmarkLoadRIBW: write the server's CPU profile of the storm and its heap at the storm's end into this directory")
+	loadProfile    = flag.String("load.profile", "", "BenchmarkLoadRIBW: write the server's CPU profiles of the storm and the saturation phase, and its heap at the storm's end, into this directory")
 )
 
 // The RIBW at scale 1, per team: 14 begeleiders, ~42 clients and ~4,150
@@ -204,6 +205,8 @@ func runLoad(b *testing.B, d *loadData) {
 	workers := min(*loadWorkers, len(phones))
 	var cycles atomic.Int64
 	stop = time.Now().Add(*loadSaturation)
+	cpuDone = srv.profile(fmt.Sprintf("profile?seconds=%d", max(1, int(loadSaturation.Seconds())-1)), "saturation-cpu.prof")
+	cores := startCores(srv.cmd.Process.Pid)
 	start = time.Now()
 	for i := range workers {
 		wg.Add(1)
@@ -227,11 +230,50 @@ func runLoad(b *testing.B, d *loadData) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	server, generator, machine := cores()
+	cpuDone()
 	pulls, pushes = rec.take("pull"), rec.take("push")
 	rate := float64(cycles.Load()) / elapsed.Seconds()
-	fmt.Printf("saturation: %d workers, %d push+pull cycles in %s: %.0f cycles/s; pull p50 %s p99 %s; push p50 %s p99 %s; server VmHWM %d MB\n",
-		workers, cycles.Load(), elapsed.Round(time.Millisecond), rate, pct(pulls, 50), pct(pulls, 99), pct(pushes, 50), pct(pushes, 99), srv.status("VmHWM")>>10)
+	fmt.Printf("saturation: %d workers, %d push+pull cycles in %s: %.0f cycles/s; pull p50 %s p99 %s; push p50 %s p99 %s; server VmHWM %d MB; CPU: server %.2f, load generator %.2f, machine %.2f of %d cores\n",
+		workers, cycles.Load(), elapsed.Round(time.Millisecond), rate, pct(pulls, 50), pct(pulls, 99), pct(pushes, 50), pct(pushes, 99), srv.status("VmHWM")>>10,
+		server, generator, machine, runtime.NumCPU())
 	b.ReportMetric(rate, "saturation-cycles/s")
+}
+
+// startCores starts measuring CPU use; the returned function gives the
+// cores used since by the server process, by this process (the load
+// generator) and by the whole machine (from /proc).
+func startCores(pid int) func() (server, generator, machine float64) {
+	ticks := func(path string, fields ...int) float64 {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return 0
+		}
+		s := string(raw)
+		if i := strings.LastIndexByte(s, ')'); i >= 0 && strings.HasSuffix(path, "/stat") && !strings.HasPrefix(path, "/proc/stat") {
+			s = s[i+2:] // after "pid (comm) "
+		}
+		f := strings.Fields(strings.SplitN(s, "\n", 2)[0])
+		var n float64
+		for _, i := range fields {
+			if i < len(f) {
+				v, _ := strconv.ParseFloat(f[i], 64)
+				n += v
+			}
+		}
+		return n
+	}
+	// /proc/<pid>/stat after the command: utime and stime are fields 11
+	// and 12 (0-based); /proc/stat's "cpu" line: user..steal but idle
+	// and iowait are busy time.
+	proc := func(p string) float64 { return ticks(p, 11, 12) }
+	busy := func() float64 { return ticks("/proc/stat", 1, 2, 3, 6, 7, 8) }
+	srv0, gen0, all0, t0 := proc(fmt.Sprintf("/proc/%d/stat", pid)), proc("/proc/self/stat"), busy(), time.Now()
+	return func() (float64, float64, float64) {
+		const hz = 100 // USER_HZ
+		secs := time.Since(t0).Seconds() * hz
+		return (proc(fmt.Sprintf("/proc/%d/stat", pid)) - srv0) / secs, (proc("/proc/self/stat") - gen0) / secs, (busy() - all0) / secs
+	}
 }
 
 // loadQueueGoal queues a new goal for one of the team's clients.
