@@ -29,13 +29,16 @@ test('429: wait Retry-After, then retry; out of attempts, the outbox stays', asy
 
   // Out of attempts: the sync ends with rate_limited and keeps the outbox.
   a.transport.maxAttempts = 1;
-  for (let i = 0; i < 10 && st.lastError?.code !== 'rate_limited'; i++) st = await a.sync(); // the bucket is empty now
-  assert.equal(st.lastError?.code, 'rate_limited');
-  const id = await a.create('observations', { safari: world.SafariA, kind: 'facility', title: 'Even wachten', author_user: world.BegA });
-  st = await a.sync();
+  // A change, then a sync, until a sync's push is refused: on a busy
+  // machine a second may pass between two syncs and the bucket refill.
+  const ids = [];
+  for (let i = 0; i < 20 && !(st.lastError?.code === 'rate_limited' && st.pendingChanges > 0); i++) {
+    ids.push(await a.create('observations', { safari: world.SafariA, kind: 'facility', title: `Even wachten ${i}`, author_user: world.BegA }));
+    st = await a.sync();
+  }
   assert.equal(st.lastError?.code, 'rate_limited', JSON.stringify(st));
   assert.equal(st.lastError.data.retry_after, 1);
-  assert.equal(st.pendingChanges, 1);
+  assert.ok(st.pendingChanges >= 1, JSON.stringify(st));
   assert.equal(st.online, true);
 
   a.transport.maxAttempts = 3;
@@ -43,5 +46,5 @@ test('429: wait Retry-After, then retry; out of attempts, the outbox stays', asy
   st = await a.sync();
   assert.equal(st.lastError, null, JSON.stringify(st.lastError));
   assert.equal(st.pendingChanges, 0);
-  assert.equal((await a.get('observations', id)).version >= 1, true);
+  for (const id of ids) assert.equal((await a.get('observations', id)).version >= 1, true);
 });
