@@ -24,3 +24,7 @@ func CanCreate(tx core.App, person *core.Record, r *core.Record) (bool, error) {
 	}
 	return canCreate(tx, r, schema.RequestInfo(person, "POST", body))
 }
+
+// GroupedPushes is how many pushes were committed in groups of more than
+// one (push_group.go).
+func (s *Service) GroupedPushes() int64 { return s.pushes.grouped.Load() }
