@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tools/logger"
@@ -143,19 +144,32 @@ func TestRequestID(t *testing.T) {
 	if status != http.StatusInternalServerError || id != "failing-pull-1" {
 		t.Fatalf("status %d, id %q; want 500 with the id sent", status, id)
 	}
-	if bh, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
-		if err := bh.WriteAll(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var lines []struct {
+	type line struct {
 		Message string `db:"message"`
 		Data    string `db:"data"`
 	}
-	err := app.AuxDB().NewQuery("SELECT message, data FROM _logs WHERE data LIKE {:id}").
-		Bind(dbx.Params{"id": "%failing-pull-1%"}).All(&lines)
-	if err != nil {
-		t.Fatal(err)
+	// PocketBase hands a request's line to its log from a goroutine of
+	// its own after the answer: flush until the failing pull's is in.
+	linesWith := func(id string) []line {
+		t.Helper()
+		var lines []line
+		err := app.AuxDB().NewQuery("SELECT message, data FROM _logs WHERE data LIKE {:id}").
+			Bind(dbx.Params{"id": "%" + id + "%"}).All(&lines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lines
+	}
+	var lines []line
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if bh, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
+			if err := bh.WriteAll(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if lines = linesWith("failing-pull-1"); len(lines) >= 2 {
+			break
+		}
 	}
 	var sawError, sawRequest bool
 	for _, l := range lines {
@@ -164,5 +178,71 @@ func TestRequestID(t *testing.T) {
 	}
 	if !sawError || !sawRequest {
 		t.Fatalf("log lines with the id: %+v; want the error (%v) and the request log (%v)", lines, sawError, sawRequest)
+	}
+	// Successful pulls are left out of the request log (a phone pulls
+	// every few seconds; /metrics counts them), and were handed to it
+	// before the failing one was.
+	if got := linesWith("proxy-id.42"); len(got) != 0 {
+		t.Fatalf("a successful pull is in the request log: %+v", got)
+	}
+}
+
+// TestRequestLogKeepsPushes: a push is in the request log with its
+// request id, whatever its answer; so is a pull refused for its token.
+func TestRequestLogKeepsPushes(t *testing.T) {
+	t.Parallel()
+	app, w := servertest.NewWorldApp(t)
+	app.Settings().Logs.MaxDays = 7
+	srv := servertest.Serve(t, app)
+	p := newPhone(t, srv.URL, w.BegA, "reqlog-phone")
+	send := func(method, path, id, token, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", token)
+		req.Header.Set("X-Request-Id", id)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	want := map[string]int{
+		"push-ok":       send("POST", "/api/sync/v1/push", "push-ok", p.token, `{"mutations":[]}`),
+		"push-bad":      send("POST", "/api/sync/v1/push", "push-bad", p.token, `{"mutations":`),
+		"pull-no-token": send("GET", "/api/sync/v1/pull", "pull-no-token", "Bearer nonsense", ""),
+	}
+	if want["push-ok"] != 200 || want["push-bad"] != 400 || want["pull-no-token"] != 401 {
+		t.Fatalf("statuses %v, want 200, 400 and 401", want)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if bh, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
+			if err := bh.WriteAll(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := map[string]int{}
+		var rows []struct {
+			ID     string `db:"id"`
+			Status int    `db:"status"`
+		}
+		err := app.AuxDB().NewQuery("SELECT json_extract(data, '$.meta.request_id') AS id, json_extract(data, '$.status') AS status FROM _logs WHERE json_extract(data, '$.type') = 'request'").All(&rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			got[r.ID] = r.Status
+		}
+		missing := false
+		for id, status := range want {
+			missing = missing || got[id] != status
+		}
+		if !missing {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("request log lines by request id: %v, want %v", got, want)
+		}
 	}
 }

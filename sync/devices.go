@@ -194,22 +194,11 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 	if err != nil {
 		return nil, err
 	}
-	var row struct {
-		ID        string         `db:"id"`
-		OwnerCol  string         `db:"owner_collection"`
-		Owner     string         `db:"owner"`
-		RevokedAt sql.NullString `db:"revoked_at"`
-		Schema    int            `db:"schema_version"`
-	}
-	err = s.app.DB().Select("id", "owner_collection", "owner", "revoked_at", "schema_version").From(schema.SyncDevices).
-		Where(dbx.HashExp{"device_id": claims.Device}).One(&row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apierr.Errorf(apierr.CodeUnauthorized, "This device is not registered.")
-	}
+	row, person, err := s.deviceState(claims)
 	if err != nil {
-		return nil, fmt.Errorf("find device: %w", err)
+		return nil, err
 	}
-	if row.RevokedAt.String != "" {
+	if row.RevokedAt != "" {
 		return nil, apierr.Errorf(apierr.CodeDeviceRevoked, "This device was revoked. Wipe its local data.")
 	}
 	if row.Owner != claims.Subject || row.OwnerCol != claims.Collection {
@@ -218,8 +207,7 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 	if claims.Collection != schema.Users && claims.Collection != schema.Clients {
 		return nil, apierr.Errorf(apierr.CodeUnauthorized, "The device token is not valid.")
 	}
-	person, err := s.app.FindRecordById(claims.Collection, claims.Subject)
-	if err != nil {
+	if person == nil {
 		return nil, apierr.Errorf(apierr.CodeUnauthorized, "This account no longer exists.")
 	}
 	if person.GetBool(schema.FieldDisabled) {
@@ -235,6 +223,38 @@ func (s *Service) Authenticate(token string, schemaVersion int) (*Device, error)
 		return nil, upgradeRequired(schemaVersion, s.cfg.MinSchemaVersion)
 	}
 	return &Device{ID: claims.Device, RecordID: row.ID, Person: person, Principal: schema.PrincipalOf(person), SchemaVersion: schemaVersion}, nil
+}
+
+// deviceState reads the device's row and its owner's record (nil when the
+// claimed owner does not exist), from the cache when fresh (devices_auth.go).
+func (s *Service) deviceState(claims *deviceClaims) (deviceRow, *core.Record, error) {
+	k := authKey{claims.Device, claims.Collection, claims.Subject}
+	now := time.Now()
+	if row, person, ok := s.auth.get(k, now); ok {
+		return row, person, nil
+	}
+	gen := s.auth.generation()
+	var row deviceRow
+	err := s.app.DB().Select("id", "owner_collection", "owner", "COALESCE(revoked_at, '') AS revoked_at", "schema_version").From(schema.SyncDevices).
+		Where(dbx.HashExp{"device_id": claims.Device}).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, nil, apierr.Errorf(apierr.CodeUnauthorized, "This device is not registered.")
+	}
+	if err != nil {
+		return row, nil, fmt.Errorf("find device: %w", err)
+	}
+	if row.Owner != claims.Subject || row.OwnerCol != claims.Collection || (claims.Collection != schema.Users && claims.Collection != schema.Clients) {
+		return row, nil, nil // refused by the caller; not worth keeping
+	}
+	person, err := s.app.FindRecordById(claims.Collection, claims.Subject)
+	if err != nil {
+		if isNoRows(err) {
+			return row, nil, nil
+		}
+		return row, nil, fmt.Errorf("find account: %w", err)
+	}
+	s.auth.put(k, gen, now, row, person)
+	return row, person, nil
 }
 
 func upgradeRequired(have, min int) error {

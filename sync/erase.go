@@ -287,6 +287,7 @@ func (s *Service) eraseRecords(ctx context.Context, rec *core.Record, e *Erasure
 		}
 		return nil
 	})
+	s.auth.forget() // their phones went with a DELETE the model hooks do not see
 	if err != nil {
 		return nil, fmt.Errorf("erase client %s: %w", client, err)
 	}

@@ -84,6 +84,8 @@ type Service struct {
 
 	noPrecheck bool // tests compare pushes with creates judged in runs and one by one
 
+	auth authState // what Authenticate read, while fresh (devices_auth.go)
+
 	seenMu gosync.Mutex
 	seen   map[string]seenStamps // device record id -> stamps not yet written (devices_seen.go)
 }
@@ -130,8 +132,10 @@ func New(app core.App, cfg Config) *Service {
 	if cfg.MaxConcurrentPulls <= 0 {
 		cfg.MaxConcurrentPulls = max(4, 2*runtime.GOMAXPROCS(0))
 	}
-	return &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{},
+	s := &Service{app: app, cfg: cfg, keys: secret.New(app), seen: map[string]seenStamps{},
 		cleaning: make(chan struct{}, max(1, runtime.NumCPU())), pulling: make(chan struct{}, cfg.MaxConcurrentPulls)}
+	s.auth.watch(app)
+	return s
 }
 
 // SetMediaStore sets the photo storage; the server opens it when it

@@ -236,6 +236,38 @@ func TestTouchesAggregatePerClientAndAction(t *testing.T) {
 	}
 }
 
+// TestTrickleCommitsInBatches: entries that come one at a time, a
+// millisecond apart (a push, a pull: one entry each), are committed a few
+// dozen to a transaction, not one each; Flush still finds them all written
+// and the chain whole.
+func TestTrickleCommitsInBatches(t *testing.T) {
+	l := mustOpen(t)
+	const n = 100
+	for i := range n {
+		if err := l.Add(Entry{Person: "beg", PersonCollection: "users", Role: "begeleider", PersonName: "Anouk",
+			Client: fmt.Sprintf("client%d", i), Collections: "goals", Action: ActionRead, Count: 1, Path: PathSync}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	if err := l.db.QueryRow(`SELECT count(*) FROM entries`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != n {
+		t.Fatalf("entries after Flush: %d, want %d", got, n)
+	}
+	if c := l.commits.Load(); c > n/4 {
+		t.Fatalf("%d transactions for %d entries added a millisecond apart; want at most %d", c, n, n/4)
+	}
+	if rep := mustVerify(t, l); !rep.OK() || rep.Entries != n {
+		t.Fatalf("verify: %+v, want %d entries, intact", rep, n)
+	}
+}
+
 func TestAddAfterClose(t *testing.T) {
 	t.Parallel()
 	l := mustOpen(t)

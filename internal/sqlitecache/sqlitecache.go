@@ -96,9 +96,13 @@ func connect(dbPath, extra string) (*dbx.DB, error) {
 
 // Page cache of one connection, in KiB. 4 MB per reader brought the
 // storm of docs/load.md under 300 MB (216 MB; 340 MB at 8 MB, 1,052 MB at
-// 32 MB).
+// 32 MB); 1 MB brings it to 130-146 MB at scale 0.25 (187-200 MB at 4 MB)
+// with a storm as fast or faster. Under steady writes a bigger cache buys
+// little: a reader whose database changed since its last read
+// transaction throws its whole cache away (freeing every page) and reads
+// again what it needs.
 const (
-	ReadCacheKB  = 4000
+	ReadCacheKB  = 1000
 	WriteCacheKB = 32000
 )
 
