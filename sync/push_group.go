@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"fmt"
+	"runtime/debug"
 	gosync "sync"
 	"sync/atomic"
 
@@ -57,7 +59,7 @@ func (g *pushGroups) do(s *Service, j *pushJob) error {
 		g.mu.Lock()
 		group := g.take()
 		g.mu.Unlock()
-		s.commitGroup(group)
+		s.commitGroupSafely(group)
 		if len(group) > 1 {
 			g.grouped.Add(int64(len(group)))
 		}
@@ -94,6 +96,23 @@ func (g *pushGroups) take() []*pushJob {
 	group := g.queue[:n:n]
 	g.queue = g.queue[n:]
 	return group
+}
+
+// commitGroupSafely is commitGroup that turns a panic (a bug in a hook,
+// say) into an error for every push of the group: the transaction was
+// rolled back, and the pushes waiting on the leader, and those queued
+// after them, must not wait forever for a leader that is gone.
+func (s *Service) commitGroupSafely(group []*pushJob) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.app.Logger().Error("push: panic in a group commit; its pushes failed", "pushes", len(group),
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			for _, j := range group {
+				j.err = fmt.Errorf("push: panic: %v", p)
+			}
+		}
+	}()
+	s.commitGroup(group)
 }
 
 // commitGroup applies the pushes of a group in one transaction, each in a

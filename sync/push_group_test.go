@@ -148,3 +148,78 @@ func TestPushGroupCommit(t *testing.T) {
 		}
 	}
 }
+
+// TestPushGroupSurvivesAPanic: a push whose write panics (a bug in a
+// hook) fails, and so do the pushes committed in its group (their
+// transaction was rolled back: nothing of them is written, and the
+// phones send them again), but nothing waits forever: the pushes after
+// them are applied.
+func TestPushGroupSurvivesAPanic(t *testing.T) {
+	t.Parallel()
+	app, w := servertest.NewWorldApp(t)
+	app.OnRecordCreate("goals").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("title") == "paniek" {
+			panic("a bug in a hook")
+		}
+		return e.Next()
+	})
+	svc := fieldsync.New(app, fieldsync.Config{})
+	ctx := context.Background()
+	devs := []*fieldsync.Device{
+		benchInProcessDevice(t, svc, w.BegA, "panic-a"), benchInProcessDevice(t, svc, w.BegA, "panic-a2"), benchInProcessDevice(t, svc, w.BegA, "panic-a3"),
+	}
+	push := func(dev *fieldsync.Device, mid, title string) error {
+		id := fmt.Sprintf("%-15.15s", strings.ReplaceAll(mid, "-", "x")+"000000000000000")
+		raw, _ := json.Marshal(map[string]any{"mutations": []map[string]any{{"mutation_id": mid, "collection": "goals", "id": id, "op": "create",
+			"data": map[string]any{"client": w.ClientA.Id, "title": title, "status": "active"}}}})
+		res, err := svc.Push(ctx, dev, raw)
+		if err == nil && res.Results[0].Status != fieldsync.StatusApplied {
+			return fmt.Errorf("%s", res.Results[0].Status)
+		}
+		return err
+	}
+
+	holding, release := make(chan struct{}), make(chan struct{})
+	go app.RunInTransaction(func(tx core.App) error {
+		close(holding)
+		<-release
+		return nil
+	})
+	<-holding
+	errs := make(chan error, 3)
+	go func() { errs <- push(devs[0], "lead", "gewoon") }()
+	time.Sleep(200 * time.Millisecond) // the first leads, and waits for the writer alone
+	go func() { errs <- push(devs[1], "boom", "paniek") }()
+	go func() { errs <- push(devs[2], "beside", "ernaast") }()
+	time.Sleep(500 * time.Millisecond) // the other two queue behind it: one group
+	close(release)
+	failed := 0
+	for range 3 {
+		select {
+		case err := <-errs:
+			if err != nil {
+				failed++
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("a push still waits 30 s after a panic in its group")
+		}
+	}
+	if svc.GroupedPushes() < 2 || failed != 2 {
+		t.Fatalf("grouped %d, failed %d: want the panicking push and the one beside it failed, in one group", svc.GroupedPushes(), failed)
+	}
+	for _, title := range []string{"paniek", "ernaast"} {
+		if recs, _ := app.FindAllRecords("goals", dbx.HashExp{"title": title}); len(recs) != 0 {
+			t.Fatalf("goal %q of the failed group is in the database", title)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- push(devs[2], "after", "daarna") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("a push after the panic: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a push after the panic never finished: the lead was lost")
+	}
+}
