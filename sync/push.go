@@ -141,72 +141,96 @@ func (s *Service) PushTouched(ctx context.Context, dev *Device, raw []byte, touc
 	if err != nil {
 		return nil, err
 	}
-	res := &PushResponse{Results: make([]MutationResult, len(muts)), ReplayWindowSeconds: s.replayWindow()}
-	madeIn := pushHistory(raw)
-	var wrote *accesslog.Touches
-	log := reqid.Logger(ctx, s.app.Logger()) // names the request in every line
-	err = s.app.RunInTransaction(func(tx core.App) error {
-		if res.History, err = history(tx.DB()); err != nil {
-			return err
-		}
-		if madeIn != "" && madeIn != res.History {
-			return errHistoryChanged()
-		}
-		var before map[recordKey][]string
-		if touched != nil {
-			if before, err = clientsOfTargets(tx, muts, false); err != nil {
-				return err
-			}
-		}
-		ids := make([]string, len(muts))
-		for i, m := range muts {
-			ids[i] = m.MutationID
-		}
-		stored, err := storedResults(tx, dev.RecordID, ids)
-		if err != nil {
-			return err
-		}
-		runs := newCreateRuns(tx, dev.Person, muts)
-		if s.noPrecheck {
-			runs.judged = len(muts) // every create judged one by one
-		}
-		var fresh []storedMutation
-		for i, m := range muts {
-			sum := m.digest()
-			if st, ok := stored[m.MutationID]; ok {
-				// A replay, or the same id twice in one push: the stored
-				// answer, unless the content differs (an app bug).
-				if st.digest != "" && st.digest != sum {
-					if res.Results[i], err = s.refuseReused(tx, log, dev, m); err != nil {
-						return err
-					}
-					continue
-				}
-				res.Results[i] = st.result
-				continue
-			}
-			r, err := s.applyInSavepoint(tx, log, dev, m, i, runs)
-			if err != nil {
-				return fmt.Errorf("mutation %s: %w", m.MutationID, err)
-			}
-			res.Results[i] = r
-			stored[m.MutationID] = storedResult{r, sum}
-			fresh = append(fresh, storedMutation{m, r, sum})
-		}
-		if err := storeResults(tx, dev, fresh); err != nil {
-			return err
-		}
-		if touched != nil {
-			wrote, err = touchesOf(tx, fresh, before)
-		}
-		return err
-	})
-	if err != nil {
+	j := &pushJob{
+		dev:     dev,
+		muts:    muts,
+		madeIn:  pushHistory(raw),
+		touched: touched != nil,
+		log:     reqid.Logger(ctx, s.app.Logger()), // names the request in every line
+		res:     &PushResponse{Results: make([]MutationResult, len(muts)), ReplayWindowSeconds: s.replayWindow()},
+	}
+	if err := s.pushes.do(s, j); err != nil {
 		return nil, err
 	}
-	touched.Merge(wrote)
+	touched.Merge(j.wrote)
 	s.markSeen(dev, "last_push_at")
-	return res, nil
+	return j.res, nil
+}
+
+// pushJob is one push waiting for, or done by, a group commit
+// (push_group.go): what it asks, and what it answered.
+type pushJob struct {
+	dev     *Device
+	muts    []Mutation
+	madeIn  string // the history the device's mutations were made in
+	touched bool   // count the clients written, for the access log
+	log     *slog.Logger
+
+	res   *PushResponse
+	wrote *accesslog.Touches
+	err   error
+	wake  chan bool // true: lead the next group; false: done
+}
+
+// apply runs one push inside tx (the group's transaction). An error
+// leaves the push's writes to be rolled back by the caller.
+func (j *pushJob) apply(s *Service, tx core.App) error {
+	var err error
+	res, muts, dev := j.res, j.muts, j.dev
+	if res.History, err = history(tx.DB()); err != nil {
+		return err
+	}
+	if j.madeIn != "" && j.madeIn != res.History {
+		return errHistoryChanged()
+	}
+	var before map[recordKey][]string
+	if j.touched {
+		if before, err = clientsOfTargets(tx, muts, false); err != nil {
+			return err
+		}
+	}
+	ids := make([]string, len(muts))
+	for i, m := range muts {
+		ids[i] = m.MutationID
+	}
+	stored, err := storedResults(tx, dev.RecordID, ids)
+	if err != nil {
+		return err
+	}
+	runs := newCreateRuns(tx, dev.Person, muts)
+	if s.noPrecheck {
+		runs.judged = len(muts) // every create judged one by one
+	}
+	var fresh []storedMutation
+	for i, m := range muts {
+		sum := m.digest()
+		if st, ok := stored[m.MutationID]; ok {
+			// A replay, or the same id twice in one push: the stored
+			// answer, unless the content differs (an app bug).
+			if st.digest != "" && st.digest != sum {
+				if res.Results[i], err = s.refuseReused(tx, j.log, dev, m); err != nil {
+					return err
+				}
+				continue
+			}
+			res.Results[i] = st.result
+			continue
+		}
+		r, err := s.applyInSavepoint(tx, j.log, dev, m, i, runs)
+		if err != nil {
+			return fmt.Errorf("mutation %s: %w", m.MutationID, err)
+		}
+		res.Results[i] = r
+		stored[m.MutationID] = storedResult{r, sum}
+		fresh = append(fresh, storedMutation{m, r, sum})
+	}
+	if err := storeResults(tx, dev, fresh); err != nil {
+		return err
+	}
+	if j.touched {
+		j.wrote, err = touchesOf(tx, fresh, before)
+	}
+	return err
 }
 
 // applyInSavepoint applies the i-th mutation of a push. Any failure rolls

@@ -80,6 +80,7 @@ type Service struct {
 
 	cleaning chan struct{} // bounds concurrent photo cleaning (rotations decode whole pictures)
 	pulling  chan struct{} // bounds pulls reading at once (pull.go)
+	pushes   pushGroups    // group commit of pushes (push_group.go)
 
 	noPrecheck bool // tests compare pushes with creates judged in runs and one by one
 
