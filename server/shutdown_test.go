@@ -49,7 +49,9 @@ func TestShutdownFinishesPushes(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "SAMENSPEL_") }), "SAMENSPEL_SYNC_RATE=0")
+	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "SAMENSPEL_") || strings.HasPrefix(kv, "GOGC=")
+	}), "SAMENSPEL_SYNC_RATE=0")
 	run := func(args ...string) {
 		cmd := exec.Command(bin, append(args, "--dir", dir)...)
 		cmd.Env = env
@@ -78,6 +80,11 @@ func TestShutdownFinishesPushes(t *testing.T) {
 	})
 	base := "http://" + addr
 	waitHealthy(t, base)
+	// Without GOGC in the environment, the server collects at its own
+	// setting (main.go's gcPercent).
+	if got := metricValue(t, metricsAddr, "go_gc_gogc_percent"); got != "300" {
+		t.Fatalf("go_gc_gogc_percent %q, want 300", got)
+	}
 
 	ctx := context.Background()
 	token := login.FromLog(t, base, "users", "marloes.schuurman@samenspel.example", demo.Password, logs.String)
@@ -276,23 +283,32 @@ func deviceToken(t *testing.T, base, pbToken, deviceID string) string {
 	return out.Token
 }
 
+// metricValue is the value of a metric without labels on the metrics
+// listener ("" when absent).
+func metricValue(t *testing.T, metricsAddr, name string) string {
+	t.Helper()
+	res, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // waitInFlight polls the metrics listener until n requests are in flight
 // on the main address (true), or one ended first (false).
 func waitInFlight(t *testing.T, metricsAddr string, n int, ended func() bool) bool {
 	t.Helper()
 	for !ended() {
-		res, err := http.Get("http://" + metricsAddr + "/metrics")
-		if err != nil {
-			t.Fatal(err)
+		if metricValue(t, metricsAddr, "samenspel_http_in_flight_requests") == strconv.Itoa(n) {
+			return true
 		}
-		sc := bufio.NewScanner(res.Body)
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), "samenspel_http_in_flight_requests "); ok && v == strconv.Itoa(n) {
-				res.Body.Close()
-				return true
-			}
-		}
-		res.Body.Close()
 	}
 	return false
 }
