@@ -36,7 +36,8 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	var cfg *Config
 	pbConfig := pocketbase.Config{DBConnect: func(path string) (*dbx.DB, error) {
 		// Litestream checkpoints data.db while backup is on (package backup).
-		if cfg != nil && cfg.Backup.On() && filepath.Base(path) == "data.db" {
+		// A serving server checkpoints it in the background (checkpoint.go).
+		if cfg != nil && (cfg.Backup.On() || cfg.Ops.CheckpointEvery > 0) && filepath.Base(path) == "data.db" {
 			return sqlitecache.ConnectNoAutoCheckpoint(path)
 		}
 		return sqlitecache.Connect(path)
@@ -50,6 +51,9 @@ func New(args, environ []string) (*pocketbase.PocketBase, *Config, error) {
 	_ = app.RootCmd.ParseFlags(args) // unknown flags belong to subcommands; cobra reports them on Execute
 	if err := cfg.Load(app.RootCmd.PersistentFlags(), environ); err != nil {
 		return nil, nil, fmt.Errorf("configuration: %w", err)
+	}
+	if len(args) > 0 && args[0] == "serve" && !cfg.Backup.On() {
+		cfg.Ops.CheckpointEvery = time.Second
 	}
 	if addr := env[EnvHTTP]; addr != "" && len(args) > 0 && args[0] == "serve" && !hasFlag(args, "http") {
 		args = append(slices.Clone(args), "--http="+addr)
@@ -112,6 +116,7 @@ func Register(app core.App, cfg *Config) error {
 	}
 	limit := newSyncLimits(cfg.Sync.RatePerSecond, cfg.Sync.RateBurst)
 	var stopSeen atomic.Pointer[func() error] // ends the writer of the devices' last-sync stamps (sync/devices_seen.go)
+	var stopCkpt atomic.Pointer[func()]       // ends the background checkpoints (checkpoint.go)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelSyncAPI",
 		Func: func(se *core.ServeEvent) error {
@@ -130,6 +135,10 @@ func Register(app core.App, cfg *Config) error {
 			mountErase(se, svc)
 			stop := svc.FlushSeenEvery(fieldsync.SeenFlushInterval)
 			stopSeen.Store(&stop)
+			if cfg.Ops.CheckpointEvery > 0 {
+				stopCheckpoints := checkpointEvery(se.App, cfg.Ops.CheckpointEvery)
+				stopCkpt.Store(&stopCheckpoints)
+			}
 			return se.Next()
 		},
 	})
@@ -140,6 +149,9 @@ func Register(app core.App, cfg *Config) error {
 				if err := (*stop)(); err != nil {
 					e.App.Logger().Warn("write device sync times", "error", err.Error())
 				}
+			}
+			if stop := stopCkpt.Load(); stop != nil {
+				(*stop)()
 			}
 			return e.Next()
 		},

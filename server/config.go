@@ -166,6 +166,10 @@ type OpsConfig struct {
 	// ShutdownTimeout is how long a stopping server (SIGTERM) waits for
 	// requests in flight, pushes above all, before it closes the database.
 	ShutdownTimeout time.Duration
+	// CheckpointEvery, when set, turns SQLite's automatic checkpoint of
+	// data.db off and checkpoints in the background at this interval
+	// instead (checkpoint.go). New sets it for `serve` without backup.
+	CheckpointEvery time.Duration
 
 	// BackupLag, if set, reports how far the continuous backup is behind
 	// (ok false: unknown); it becomes the samenspel_backup_lag_seconds
