@@ -80,6 +80,9 @@ type item struct {
 	isData bool
 }
 
+// waits: someone waits for the batch this item is in to be written.
+func (it item) waits() bool { return it.flush != nil || it.prune != nil }
+
 type pruneRequest struct {
 	before time.Time
 	reply  chan pruneResult
@@ -249,48 +252,48 @@ func (l *Log) run() {
 		if !ok {
 			return
 		}
-		batch := []item{it}
-		open, waited := true, it.flush != nil || it.prune != nil
-		var linger <-chan time.Time
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case it, ok := <-l.queue:
-				if !ok {
-					open = false
-					break drain
-				}
-				batch = append(batch, it)
-				waited = waited || it.flush != nil || it.prune != nil
-			default:
-				if waited || lingerFor <= 0 {
-					break drain
-				}
-				// Nothing more now: wait a moment for more entries, so
-				// that a steady trickle (a push, a pull: an entry or
-				// two each) commits in batches, not a transaction an
-				// entry. A flush or a prune ends the wait.
-				if linger == nil {
-					linger = time.After(lingerFor)
-				}
-				select {
-				case it, ok := <-l.queue:
-					if !ok {
-						open = false
-						break drain
-					}
-					batch = append(batch, it)
-					waited = waited || it.flush != nil || it.prune != nil
-				case <-linger:
-					break drain
-				}
-			}
-		}
+		batch, open := l.gather(it)
 		l.writeRetrying(batch, open)
 		if !open {
 			return
 		}
 	}
+}
+
+// gather makes a batch that starts with first: what has queued up and,
+// when nobody waits for the batch (Flush, Prune), what comes within
+// lingerFor more, so that a steady trickle (a push, a pull: an entry or
+// two each) commits in batches, not a transaction an entry. open is false
+// once the queue is closed.
+func (l *Log) gather(first item) (batch []item, open bool) {
+	batch = []item{first}
+	waited := first.waits()
+	var linger <-chan time.Time
+	for len(batch) < maxBatch {
+		var it item
+		var ok bool
+		select {
+		case it, ok = <-l.queue:
+		default:
+			if waited || lingerFor <= 0 {
+				return batch, true
+			}
+			if linger == nil {
+				linger = time.After(lingerFor)
+			}
+			select {
+			case it, ok = <-l.queue:
+			case <-linger:
+				return batch, true
+			}
+		}
+		if !ok {
+			return batch, false
+		}
+		batch = append(batch, it)
+		waited = waited || it.waits()
+	}
+	return batch, true
 }
 
 func (l *Log) writeRetrying(batch []item, open bool) {
