@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"github.com/samenspel/samenspel/internal/servertest"
@@ -102,6 +103,42 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// syncRequest sends a request to the sync API with a request id ("" for
+// none) and returns the status and the answer's X-Request-Id.
+func syncRequest(t *testing.T, base, method, path, token, id, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Content-Type", "application/json")
+	if id != "" {
+		req.Header.Set("X-Request-Id", id)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("X-Request-Id")
+}
+
+// flushLogUntil flushes PocketBase's request log until done says what it
+// waits for is in: PocketBase hands a request's line to its log from a
+// goroutine of its own after the answer. It reports false after 10 s.
+func flushLogUntil(t *testing.T, app core.App, done func() bool) bool {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if bh, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
+			if err := bh.WriteAll(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if done() {
+			return true
+		}
+	}
+	return false
+}
+
 // TestRequestID: every sync answer carries X-Request-Id (the client's own
 // when it is sane, a new one otherwise), and the log lines of the request,
 // PocketBase's request log and our error log alike, name it.
@@ -114,17 +151,7 @@ func TestRequestID(t *testing.T) {
 
 	get := func(sent string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+"/api/sync/v1/pull", nil)
-		req.Header.Set("Authorization", p.token)
-		if sent != "" {
-			req.Header.Set("X-Request-Id", sent)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode, res.Header.Get("X-Request-Id")
+		return syncRequest(t, srv.URL, "GET", "/api/sync/v1/pull", p.token, sent, "")
 	}
 	if _, got := get("proxy-id.42"); got != "proxy-id.42" {
 		t.Fatalf("X-Request-Id=%q, want the one sent", got)
@@ -148,8 +175,6 @@ func TestRequestID(t *testing.T) {
 		Message string `db:"message"`
 		Data    string `db:"data"`
 	}
-	// PocketBase hands a request's line to its log from a goroutine of
-	// its own after the answer: flush until the failing pull's is in.
 	linesWith := func(id string) []line {
 		t.Helper()
 		var lines []line
@@ -161,16 +186,7 @@ func TestRequestID(t *testing.T) {
 		return lines
 	}
 	var lines []line
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if bh, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
-			if err := bh.WriteAll(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if lines = linesWith("failing-pull-1"); len(lines) >= 2 {
-			break
-		}
-	}
+	flushLogUntil(t, app, func() bool { lines = linesWith("failing-pull-1"); return len(lines) >= 2 })
 	var sawError, sawRequest bool
 	for _, l := range lines {
 		sawError = sawError || (l.Message == "request failed" && strings.Contains(l.Data, `"request_id":"failing-pull-1"`))
@@ -197,16 +213,8 @@ func TestRequestLogKeepsPushes(t *testing.T) {
 	p := newPhone(t, srv.URL, w.BegA, "reqlog-phone")
 	send := func(method, path, id, token, body string) int {
 		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", token)
-		req.Header.Set("X-Request-Id", id)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		status, _ := syncRequest(t, srv.URL, method, path, token, id, body)
+		return status
 	}
 	want := map[string]int{
 		"push-ok":       send("POST", "/api/sync/v1/push", "push-ok", p.token, `{"mutations":[]}`),
@@ -216,13 +224,8 @@ func TestRequestLogKeepsPushes(t *testing.T) {
 	if want["push-ok"] != 200 || want["push-bad"] != 400 || want["pull-no-token"] != 401 {
 		t.Fatalf("statuses %v, want 200, 400 and 401", want)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if bh, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
-			if err := bh.WriteAll(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-		}
-		got := map[string]int{}
+	got := map[string]int{}
+	logged := flushLogUntil(t, app, func() bool {
 		var rows []struct {
 			ID     string `db:"id"`
 			Status int    `db:"status"`
@@ -234,15 +237,14 @@ func TestRequestLogKeepsPushes(t *testing.T) {
 		for _, r := range rows {
 			got[r.ID] = r.Status
 		}
-		missing := false
 		for id, status := range want {
-			missing = missing || got[id] != status
+			if got[id] != status {
+				return false
+			}
 		}
-		if !missing {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("request log lines by request id: %v, want %v", got, want)
-		}
+		return true
+	})
+	if !logged {
+		t.Fatalf("request log lines by request id: %v, want %v", got, want)
 	}
 }

@@ -244,16 +244,9 @@ func runLoad(b *testing.B, d *loadData) {
 // cores used since by the server process, by this process (the load
 // generator) and by the whole machine (from /proc).
 func startCores(pid int) func() (server, generator, machine float64) {
-	ticks := func(path string, fields ...int) float64 {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return 0
-		}
-		s := string(raw)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 && strings.HasSuffix(path, "/stat") && !strings.HasPrefix(path, "/proc/stat") {
-			s = s[i+2:] // after "pid (comm) "
-		}
-		f := strings.Fields(strings.SplitN(s, "\n", 2)[0])
+	// sum adds up the given fields (0-based) of the first line of text.
+	sum := func(text string, fields ...int) float64 {
+		f := strings.Fields(strings.SplitN(text, "\n", 2)[0])
 		var n float64
 		for _, i := range fields {
 			if i < len(f) {
@@ -263,16 +256,26 @@ func startCores(pid int) func() (server, generator, machine float64) {
 		}
 		return n
 	}
-	// /proc/<pid>/stat after the command: utime and stime are fields 11
-	// and 12 (0-based); /proc/stat's "cpu" line: user..steal but idle
-	// and iowait are busy time.
-	proc := func(p string) float64 { return ticks(p, 11, 12) }
-	busy := func() float64 { return ticks("/proc/stat", 1, 2, 3, 6, 7, 8) }
-	srv0, gen0, all0, t0 := proc(fmt.Sprintf("/proc/%d/stat", pid)), proc("/proc/self/stat"), busy(), time.Now()
+	read := func(path string) string {
+		raw, _ := os.ReadFile(path)
+		return string(raw)
+	}
+	// A process's utime and stime: fields 11 and 12 after "pid (comm) ".
+	proc := func(path string) float64 {
+		s := read(path)
+		if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 <= len(s) {
+			s = s[i+2:]
+		}
+		return sum(s, 11, 12)
+	}
+	// The machine's busy time: /proc/stat's "cpu" line but idle and iowait.
+	busy := func() float64 { return sum(read("/proc/stat"), 1, 2, 3, 6, 7, 8) }
+	serverStat := fmt.Sprintf("/proc/%d/stat", pid)
+	srv0, gen0, all0, t0 := proc(serverStat), proc("/proc/self/stat"), busy(), time.Now()
 	return func() (float64, float64, float64) {
 		const hz = 100 // USER_HZ
-		secs := time.Since(t0).Seconds() * hz
-		return (proc(fmt.Sprintf("/proc/%d/stat", pid)) - srv0) / secs, (proc("/proc/self/stat") - gen0) / secs, (busy() - all0) / secs
+		ticks := time.Since(t0).Seconds() * hz
+		return (proc(serverStat) - srv0) / ticks, (proc("/proc/self/stat") - gen0) / ticks, (busy() - all0) / ticks
 	}
 }
 
