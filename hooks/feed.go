@@ -19,17 +19,8 @@ const (
 	opDelete = 1
 )
 
-// nextSeq takes the next position in the change feed. It runs inside the
-// write transaction, and SQLite has one writer at a time, so sequence order
-// is commit order: a reader never sees seq n+1 without seq n.
-func nextSeq(tx core.App) (int64, error) {
-	var seq int64
-	err := tx.DB().NewQuery("UPDATE sync_state SET seq = seq + 1 WHERE id = 1 RETURNING seq").Row(&seq)
-	if err != nil {
-		return 0, fmt.Errorf("next feed seq: %w", err)
-	}
-	return seq, nil
-}
+// nextSeq takes the next position in the change feed.
+func nextSeq(tx core.App) (int64, error) { return schema.NextFeedSeq(tx.DB()) }
 
 // liveBuckets lists the buckets a record currently sits in (op upsert).
 func liveBuckets(tx core.App, collection, id string) ([]string, error) {

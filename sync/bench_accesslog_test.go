@@ -13,42 +13,49 @@ import (
 // and a push with the log on stay within 10% of their speed without it):
 // the fresh pull of BenchmarkPull100k with the Go client, and the 10k goal
 // creates of BenchmarkPush10k by sync push, each on a server with the log
-// off and one with it on, side by side in one run. With the log on, each
-// op ends by reading the log through its API, which waits until every
-// entry the op made is committed, so the writer's work is in the time.
+// off and one with it on, turn about in one loop (benchPaired). With the
+// log on, each op ends by reading the log through its API, which waits
+// until every entry the op made is committed, so the writer's work is in
+// the time.
 //
-//	go test ./sync/ -run '^$' -bench BenchmarkAccessLog -benchtime 3x -count 3 -timeout 60m
+//	go test ./sync/ -run '^$' -bench BenchmarkAccessLog -benchtime 5x -count 2 -timeout 60m
 func BenchmarkAccessLog(b *testing.B) {
 	d := benchDataOf(b, 100_000)
-	off := benchConfig()
-	off.AccessLog.Off = true
-	envs := map[string]*benchEnv{"log-off": newBenchEnvWith(b, d, off), "log-on": newBenchEnvWith(b, d, benchConfig())}
+	modes := []string{"log-off", "log-on"}
+	newEnvs := func(b *testing.B) map[string]*benchEnv {
+		off := benchConfig()
+		off.AccessLog.Off = true
+		return map[string]*benchEnv{"log-off": newBenchEnvWith(b, d, off), "log-on": newBenchEnvWith(b, d, benchConfig())}
+	}
+	envs := newEnvs(b)
 	for _, who := range []string{"coordinator", "begeleider"} {
 		b.Run("pull-"+who, func(b *testing.B) {
-			for _, mode := range []string{"log-off", "log-on"} {
+			ops := map[string]benchOp{}
+			for _, mode := range modes {
 				env := envs[mode]
 				person := env.coordinator
 				if who == "begeleider" {
 					person = env.begeleider
 				}
-				b.Run(mode, func(b *testing.B) {
-					benchPullClient(b, env, person, false, benchFlushLog(b, env, mode))
-				})
+				ops[mode], _ = benchPullClientOp(b, env, person, false, benchFlushLog(b, env, mode))
 			}
-			me := b.Name() + "/"
-			benchRatio(b, "pull with access log vs without (target >= 0.91x)", me+"log-on", me+"log-off", 1/1.1)
+			benchPaired(b, modes, ops)
+			benchPairedRatio(b, "pull with access log vs without (target >= 0.91x)", "log-on", "log-off", 1/1.1)
 		})
 	}
 	goals := benchPushGoals(d)
 	b.Run("push", func(b *testing.B) {
-		for _, mode := range []string{"log-off", "log-on"} {
-			cfg := benchConfig()
-			cfg.AccessLog.Off = mode == "log-off"
-			env := newBenchEnvWith(b, d, cfg)
-			b.Run(mode, func(b *testing.B) { benchPushSync(b, env, goals, benchFlushLog(b, env, mode)) })
+		envs := newEnvs(b)
+		ops, before := map[string]benchOp{}, map[string]int{}
+		for _, mode := range modes {
+			ops[mode] = benchPushSyncOp(b, envs[mode], goals, benchFlushLog(b, envs[mode], mode))
+			before[mode] = benchCountGoals(b, envs[mode])
 		}
-		me := b.Name() + "/"
-		benchRatio(b, "push with access log vs without (target >= 0.91x)", me+"log-on", me+"log-off", 1/1.1)
+		benchPaired(b, modes, ops)
+		for _, mode := range modes {
+			benchCheckGoals(b, envs[mode], before[mode], b.N)
+		}
+		benchPairedRatio(b, "push with access log vs without (target >= 0.91x)", "log-on", "log-off", 1/1.1)
 	})
 }
 

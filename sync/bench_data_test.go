@@ -408,14 +408,19 @@ func (m *benchMeter) finish(records int, wire int64) float64 {
 	if wire > 0 && records > 0 {
 		b.ReportMetric(float64(wire)/float64(b.N)/float64(records), "wireB/record")
 	}
+	benchRecord(b.Name(), wallOp, cpuOp)
+	return cpuOp
+}
+
+// benchRecord keeps one result (wall and CPU ns per op) for the summaries.
+func benchRecord(name string, wallOp, cpuOp float64) {
 	benchResults.mu.Lock()
 	defer benchResults.mu.Unlock()
 	if benchResults.wall == nil {
 		benchResults.wall, benchResults.cpu = map[string][]float64{}, map[string][]float64{}
 	}
-	benchResults.wall[b.Name()] = append(benchResults.wall[b.Name()], wallOp)
-	benchResults.cpu[b.Name()] = append(benchResults.cpu[b.Name()], cpuOp)
-	return cpuOp
+	benchResults.wall[name] = append(benchResults.wall[name], wallOp)
+	benchResults.cpu[name] = append(benchResults.cpu[name], cpuOp)
 }
 
 // benchProcessCPU is the user and system CPU time of this process so far.

@@ -295,34 +295,51 @@ func benchPullInProcess(b *testing.B, env *benchEnv, person *core.Record) {
 // benchPullClient pulls everything with the Go client, as a fresh device:
 // HTTP, JSON decoding into the client's store included.
 func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool, after ...func()) {
-	ctx := context.Background()
-	token := servertest.Token(b, person)
+	op, store := benchPullClientOp(b, env, person, gzip, after...)
 	var wire int64
-	var c *client.Client
 	m := benchMeasure(b)
 	for b.Loop() {
 		b.StopTimer()
-		c = client.New(env.srv.URL, "bench-client-"+person.Id)
-		c.PullLimit = benchPullLimit
-		c.HTTP, c.Gzip = env.http, gzip
-		if err := c.Register(ctx, token); err != nil {
-			b.Fatal(err)
-		}
+		op.prepare()
 		w0 := env.wire.Load()
 		b.StartTimer()
-		if err := c.Pull(ctx); err != nil {
-			b.Fatal(err)
-		}
-		benchAfter(after)
+		op.run()
 		b.StopTimer()
 		wire += env.wire.Load() - w0
-		if got, want := c.Store().Len(), env.data.total; got != want {
-			b.Fatalf("store holds %d records, want %d", got, want)
-		}
+		op.check()
 		b.StartTimer()
 	}
 	m.finish(env.data.total, wire)
-	benchCheckStore(b, env, c.Store())
+	benchCheckStore(b, env, store())
+}
+
+// benchPullClientOp is one fresh pull with the Go client, as a new
+// device; store is the last pull's.
+func benchPullClientOp(b *testing.B, env *benchEnv, person *core.Record, gzip bool, after ...func()) (op benchOp, store func() *client.Store) {
+	ctx := context.Background()
+	token := servertest.Token(b, person)
+	var c *client.Client
+	return benchOp{
+		prepare: func() {
+			c = client.New(env.srv.URL, "bench-client-"+person.Id)
+			c.PullLimit = benchPullLimit
+			c.HTTP, c.Gzip = env.http, gzip
+			if err := c.Register(ctx, token); err != nil {
+				b.Fatal(err)
+			}
+		},
+		run: func() {
+			if err := c.Pull(ctx); err != nil {
+				b.Fatal(err)
+			}
+			benchAfter(after)
+		},
+		check: func() {
+			if got, want := c.Store().Len(), env.data.total; got != want {
+				b.Fatalf("store holds %d records, want %d", got, want)
+			}
+		},
+	}, func() *client.Store { return c.Store() }
 }
 
 // benchPullHTTPRaw follows pull pages over HTTP, decoding each only as far
@@ -583,34 +600,51 @@ func benchPushGoals(d *benchData) []map[string]any {
 }
 
 func benchPushSync(b *testing.B, env *benchEnv, goals []map[string]any, after ...func()) {
+	op := benchPushSyncOp(b, env, goals, after...)
+	before := benchCountGoals(b, env)
+	m := benchMeasure(b)
+	for b.Loop() {
+		b.StopTimer()
+		op.prepare()
+		b.StartTimer()
+		op.run()
+		b.StopTimer()
+		op.check()
+		b.StartTimer()
+	}
+	benchCheckGoals(b, env, before, b.N)
+	m.finish(benchPushCount, 0)
+}
+
+// benchPushSyncOp is one push of the goals by one device (registered
+// once, here), sent in batches of benchBatchSize.
+func benchPushSyncOp(b *testing.B, env *benchEnv, goals []map[string]any, after ...func()) benchOp {
 	ctx := context.Background()
-	defer func(old int) { client.BatchSize = old }(client.BatchSize)
-	client.BatchSize = benchBatchSize
 	c := client.New(env.srv.URL, "bench-push")
 	c.HTTP = env.http
 	if err := c.Register(ctx, servertest.Token(b, env.begeleider)); err != nil {
 		b.Fatal(err)
 	}
-	before := benchCountGoals(b, env)
-	m := benchMeasure(b)
-	for b.Loop() {
-		b.StopTimer()
-		for _, g := range goals {
-			c.Create(schema.Goals, "", g)
-		}
-		b.StartTimer()
-		if err := c.Push(ctx); err != nil {
-			b.Fatal(err)
-		}
-		benchAfter(after)
-		b.StopTimer()
-		if len(c.Rejected) > 0 || len(c.Pending()) > 0 || c.Conflicts > 0 {
-			b.Fatalf("push: %d rejected (first: %+v), %d pending, %d conflicts", len(c.Rejected), c.Rejected, len(c.Pending()), c.Conflicts)
-		}
-		b.StartTimer()
+	return benchOp{
+		prepare: func() {
+			for _, g := range goals {
+				c.Create(schema.Goals, "", g)
+			}
+		},
+		run: func() {
+			defer func(old int) { client.BatchSize = old }(client.BatchSize)
+			client.BatchSize = benchBatchSize
+			if err := c.Push(ctx); err != nil {
+				b.Fatal(err)
+			}
+			benchAfter(after)
+		},
+		check: func() {
+			if len(c.Rejected) > 0 || len(c.Pending()) > 0 || c.Conflicts > 0 {
+				b.Fatalf("push: %d rejected (first: %+v), %d pending, %d conflicts", len(c.Rejected), c.Rejected, len(c.Pending()), c.Conflicts)
+			}
+		},
 	}
-	benchCheckGoals(b, env, before)
-	m.finish(benchPushCount, 0)
 }
 
 // benchPushSingle creates the goals with PocketBase's REST API one request
@@ -632,7 +666,7 @@ func benchPushSingle(b *testing.B, env *benchEnv, goals []map[string]any) {
 			benchPostJSON(b, env, "/api/collections/goals/records", token, body, nil)
 		}
 	}
-	benchCheckGoals(b, env, before)
+	benchCheckGoals(b, env, before, b.N)
 	m.finish(benchPushCount, 0)
 }
 
@@ -671,7 +705,7 @@ func benchPushBatch(b *testing.B, env *benchEnv, goals []map[string]any) {
 			}
 		}
 	}
-	benchCheckGoals(b, env, before)
+	benchCheckGoals(b, env, before, b.N)
 	m.finish(benchPushCount, 0)
 }
 
@@ -693,8 +727,8 @@ func benchCountGoals(b *testing.B, env *benchEnv) int {
 	return n
 }
 
-func benchCheckGoals(b *testing.B, env *benchEnv, before int) {
-	if got, want := benchCountGoals(b, env), before+b.N*benchPushCount; got != want {
+func benchCheckGoals(b *testing.B, env *benchEnv, before, ops int) {
+	if got, want := benchCountGoals(b, env), before+ops*benchPushCount; got != want {
 		b.Fatalf("goals=%d, want %d", got, want)
 	}
 }

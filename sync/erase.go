@@ -314,8 +314,8 @@ func eraseFeed(tx core.App, params dbx.Params, e *Erasure) error {
 	if len(buckets) == 0 {
 		return nil
 	}
-	var seq int64
-	if err := tx.DB().NewQuery("UPDATE sync_state SET seq = seq + 1 WHERE id = 1 RETURNING seq").Row(&seq); err != nil {
+	seq, err := schema.NextFeedSeq(tx.DB())
+	if err != nil {
 		return fmt.Errorf("erase feed: %w", err)
 	}
 	_, err = tx.DB().NewQuery(`INSERT INTO sync_bucket_resets (bucket, seq) SELECT value, {:seq} FROM json_each({:buckets}) WHERE true

@@ -27,6 +27,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	_ "modernc.org/sqlite" // registers "sqlite"
+
+	"github.com/samenspel/samenspel/internal/sqlitemem"
 )
 
 // DriverName is the database/sql name of the caching driver.
@@ -74,6 +76,7 @@ func ConnectNoAutoCheckpoint(dbPath string) (*dbx.DB, error) {
 }
 
 func connect(dbPath, extra string) (*dbx.DB, error) {
+	sqlitemem.Reserve()
 	opens.mu.Lock()
 	if opens.n == nil {
 		opens.n = map[string]int{}

@@ -1,0 +1,81 @@
+// Package sqlitemem keeps the pure-Go SQLite's C allocator from handing
+// its memory back to the kernel block by block.
+//
+// The driver (modernc.org/sqlite over modernc.org/libc) allocates through
+// one allocator for the whole process (modernc.org/memory). That
+// allocator carves 64 KB pages into slots of one size class and unmaps a
+// page the moment its last slot is freed. SQLite allocates and frees in
+// bursts: every statement's bound parameters, and above all the
+// sub-journal of every savepoint (a push applies each mutation in its
+// own), which SQLite writes in 1 KB chunks and frees whole when the
+// savepoint is released. Each burst mapped fresh pages and unmapped them
+// again: mmap and munmap were 16 % of the CPU of BenchmarkAccessLog's
+// push (-cpuprofile, callers memjrnlWrite and memjrnlTruncate) and a
+// third of the access log writer's time (BenchmarkAdd).
+//
+// Reserve keeps a few pages of every size class mapped for good by
+// holding one slot of each; their other slots are free for SQLite to use.
+package sqlitemem
+
+import (
+	gosync "sync"
+
+	"modernc.org/libc"
+)
+
+// pageSize is modernc.org/memory's page (mmap_unix.go, pageSizeLog 16).
+const pageSize = 1 << 16
+
+// reserve is how many pages each size class keeps mapped, by the class's
+// slot size. The sub-journal's 1 KB chunks fall in the 2 KB class; the
+// page cache's pages (4 KB and a header) and the b-tree's page-sized
+// scratch buffers in the 8 KB one, which gets most: 128 pages hold 900
+// cached pages, less than a quarter of what the write connection's own
+// cache takes once the server has written for a while. About 11 MB in
+// all. Measured on BenchmarkAccessLog's push (-cpuprofile): mmap and
+// munmap were 16 % of its CPU; 9 % with 24 pages of 8 KB, 3.4 % with 128
+// (and hooks.nextSeq without RETURNING).
+var reserve = map[int]int{
+	16: 1, 32: 1, 64: 1, 128: 2, 256: 2, 512: 4, 1024: 4,
+	2048: 32, 4096: 8, 8192: 128, 16384: 4,
+}
+
+var (
+	once   gosync.Once
+	pinned = map[int]map[uintptr]bool{} // the pages kept, by slot size
+)
+
+// Reserve maps the reserve, once per process; later calls do nothing.
+// Call it before the first SQLite connection opens.
+func Reserve() {
+	once.Do(func() {
+		tls := libc.NewTLS()
+		for size, pages := range reserve {
+			pinned[size] = pin(tls, size, pages)
+		}
+	})
+}
+
+// pin fills at least pages pages with slots of size bytes and frees every
+// slot but one of each page: the pages stay mapped, their free slots go
+// to the allocator's free list. It returns the pages.
+func pin(tls *libc.TLS, size, pages int) map[uintptr]bool {
+	perPage := pageSize / size
+	held := map[uintptr]bool{}
+	var spare []uintptr
+	for i := 0; i < (pages+1)*perPage && len(held) < pages; i++ {
+		p := libc.Xmalloc(tls, uint64(size))
+		if p == 0 {
+			break
+		}
+		if page := p &^ (pageSize - 1); !held[page] {
+			held[page] = true
+			continue
+		}
+		spare = append(spare, p)
+	}
+	for _, p := range spare {
+		libc.Xfree(tls, p)
+	}
+	return held
+}
