@@ -303,7 +303,12 @@ func newBenchEnvWith(tb testing.TB, d *benchData, cfg *server.Config) *benchEnv 
 	}
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitecache.Connect})
 	tb.Cleanup(func() {
-		app.ResetBootstrapState()
+		// As the server stops (and tests.TestApp.Cleanup): OnTerminate
+		// stops the server's background writers (device sync times,
+		// checkpoints) before the database closes under them.
+		_ = app.OnTerminate().Trigger(&core.TerminateEvent{App: app}, func(e *core.TerminateEvent) error {
+			return e.App.ResetBootstrapState()
+		})
 		os.RemoveAll(dir)
 	})
 	if err := app.Bootstrap(); err != nil {
