@@ -85,6 +85,14 @@ func BenchmarkPull100k(b *testing.B) {
 			b.Run("sync-client-gzip", func(b *testing.B) { benchPullClient(b, env, who.person, true) })
 			b.Run("sync-http-raw", func(b *testing.B) { benchPullHTTPRaw(b, env, who.person) })
 			b.Run("rest", func(b *testing.B) { benchPullREST(b, env, who.person) })
+			// The same two, turn about in one loop: neither gains from
+			// running first (see benchPaired).
+			b.Run("paired", func(b *testing.B) {
+				client, _ := benchPullClientOp(b, env, who.person, false)
+				rest, _ := benchPullRESTOp(b, env, who.person)
+				benchPaired(b, []string{"sync-client", "rest"}, map[string]benchOp{"sync-client": client, "rest": rest})
+				benchPairedRatio(b, "sync client vs REST list, turn about (target 5x)", "sync-client", "rest", 5)
+			})
 
 			scan := "BenchmarkPull100k/sqlite-scan-json"
 			me := b.Name() + "/"
@@ -404,23 +412,38 @@ func benchPullHTTPRaw(b *testing.B, env *benchEnv, person *core.Record) {
 // Every collection must come back complete: the counts per collection are
 // checked against the data set, as the sync client's are.
 func benchPullREST(b *testing.B, env *benchEnv, person *core.Record) {
-	token := servertest.Token(b, person)
+	op, store := benchPullRESTOp(b, env, person)
 	var wire int64
-	var store *client.Store
 	m := benchMeasure(b)
 	for b.Loop() {
 		w0 := env.wire.Load()
-		store = client.NewStore()
-		for _, col := range benchListed {
-			benchListREST(b, env, token, col, store)
-		}
+		op.prepare()
+		op.run()
+		op.check()
 		wire += env.wire.Load() - w0
-		if got, want := store.Len(), env.data.total; got != want {
-			b.Fatalf("listed %d records, want %d", got, want)
-		}
 	}
 	m.finish(env.data.total, wire)
-	benchCheckStore(b, env, store)
+	benchCheckStore(b, env, store())
+}
+
+// benchPullRESTOp lists every collection with PocketBase's REST API into
+// a new store, as benchPullREST does.
+func benchPullRESTOp(b *testing.B, env *benchEnv, person *core.Record) (op benchOp, store func() *client.Store) {
+	token := servertest.Token(b, person)
+	var st *client.Store
+	return benchOp{
+		prepare: func() { st = client.NewStore() },
+		run: func() {
+			for _, col := range benchListed {
+				benchListREST(b, env, token, col, st)
+			}
+		},
+		check: func() {
+			if got, want := st.Len(), env.data.total; got != want {
+				b.Fatalf("listed %d records, want %d", got, want)
+			}
+		},
+	}, func() *client.Store { return st }
 }
 
 // benchListREST lists one collection into store, keyset-paged by id.
