@@ -1,14 +1,11 @@
 package hooks_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -121,7 +118,7 @@ func TestRealtimeGuard(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.who.GetString("name")+"/"+c.filter, func(t *testing.T) {
 			t.Parallel()
-			clientID := realtimeConnect(t, srv.URL)
+			clientID, _ := servertest.RealtimeConnect(t, srv.URL)
 			opts, _ := json.Marshal(map[string]any{"query": map[string]string{"filter": c.filter}})
 			sub := c.topic + "?options=" + url.QueryEscape(string(opts))
 			got := call(t, srv.URL, servertest.Token(t, c.who), http.MethodPost, "/api/realtime",
@@ -131,36 +128,6 @@ func TestRealtimeGuard(t *testing.T) {
 			}
 		})
 	}
-}
-
-// realtimeConnect opens a realtime (SSE) connection, kept open until the
-// test ends, and returns its client id.
-func realtimeConnect(tb testing.TB, base string) string {
-	tb.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatalf("connect realtime: %v", err)
-	}
-	tb.Cleanup(func() { cancel(); res.Body.Close() })
-	lines := bufio.NewScanner(res.Body)
-	for lines.Scan() {
-		if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
-			var connect struct {
-				ClientID string `json:"clientId"`
-			}
-			if err := json.Unmarshal([]byte(data), &connect); err != nil || connect.ClientID == "" {
-				tb.Fatalf("PB_CONNECT data %q: %v", data, err)
-			}
-			return connect.ClientID
-		}
-	}
-	tb.Fatalf("realtime closed before PB_CONNECT: %v", lines.Err())
-	return ""
 }
 
 // TestRealtimeGuardOddOptions: PocketBase reads a subscription's options
@@ -182,7 +149,7 @@ func TestRealtimeGuardOddOptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			clientID := realtimeConnect(t, srv.URL)
+			clientID, _ := servertest.RealtimeConnect(t, srv.URL)
 			raw, _ := json.Marshal(opts)
 			sub := "observations/*?options=" + url.QueryEscape(string(raw))
 			got := call(t, srv.URL, servertest.Token(t, w.AdvA), http.MethodPost, "/api/realtime",

@@ -1,8 +1,6 @@
 package hooks_test
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -135,7 +132,7 @@ func TestAdvisersCannotProbeClientIDs(t *testing.T) {
 		{"safaris/*", `clients ?= "` + x + `"`},
 		{"observations/*", `author_client = "` + x + `"`},
 	} {
-		clientID := realtimeConnect(t, srv.URL)
+		clientID, _ := servertest.RealtimeConnect(t, srv.URL)
 		opts, _ := json.Marshal(map[string]any{"query": map[string]string{"filter": sub.filter}})
 		got := call(t, srv.URL, adv, http.MethodPost, "/api/realtime",
 			map[string]any{"clientId": clientID, "subscriptions": []string{sub.topic + "?options=" + url.QueryEscape(string(opts))}})
@@ -152,8 +149,8 @@ func TestAdvisersRealtimeHidesClientIDs(t *testing.T) {
 	t.Parallel()
 	app, w := servertest.NewWorldApp(t)
 	srv := servertest.Serve(t, app)
-	adv := subscribe(t, srv.URL, servertest.Token(t, w.AdvA), "safaris/*", "observations/*")
-	beg := subscribe(t, srv.URL, servertest.Token(t, w.BegA), "safaris/*")
+	adv := servertest.Subscribe(t, srv.URL, servertest.Token(t, w.AdvA), "safaris/*", "observations/*")
+	beg := servertest.Subscribe(t, srv.URL, servertest.Token(t, w.BegA), "safaris/*")
 
 	safari := mustFind(t, app, schema.Safaris, w.SafariA.Id)
 	safari.Set(schema.FieldClients, []string{w.ClientA.Id, w.ClientA2.Id})
@@ -166,7 +163,7 @@ func TestAdvisersRealtimeHidesClientIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{w.SafariA.Id, w.ObsByClientA.Id} {
-		msg := next(t, adv)
+		msg := servertest.NextMessage(t, adv)
 		if !strings.Contains(msg, want) {
 			t.Errorf("adviser got %s, want a message about %s", msg, want)
 		}
@@ -176,58 +173,9 @@ func TestAdvisersRealtimeHidesClientIDs(t *testing.T) {
 			}
 		}
 	}
-	if msg := next(t, beg); !strings.Contains(msg, w.ClientA2.Id) {
+	if msg := servertest.NextMessage(t, beg); !strings.Contains(msg, w.ClientA2.Id) {
 		t.Errorf("begeleider's realtime message lacks the new participant: %s", msg)
 	}
-}
-
-// subscribe opens a realtime connection as a person, subscribes to the
-// topics and returns the data of the messages that follow.
-func subscribe(tb testing.TB, base, token string, topics ...string) <-chan string {
-	tb.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { cancel(); res.Body.Close() })
-	lines := bufio.NewScanner(res.Body)
-	lines.Buffer(make([]byte, 1<<20), 1<<20)
-	var clientID string
-	for clientID == "" && lines.Scan() {
-		if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
-			var connect struct {
-				ClientID string `json:"clientId"`
-			}
-			_ = json.Unmarshal([]byte(data), &connect)
-			clientID = connect.ClientID
-		}
-	}
-	if got := call(tb, base, token, http.MethodPost, "/api/realtime", map[string]any{"clientId": clientID, "subscriptions": topics}); got != http.StatusNoContent {
-		tb.Fatalf("subscribe %v: status %d", topics, got)
-	}
-	out := make(chan string, 16)
-	go func() {
-		for lines.Scan() {
-			if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
-				out <- data
-			}
-		}
-		close(out)
-	}()
-	return out
-}
-
-func next(tb testing.TB, msgs <-chan string) string {
-	tb.Helper()
-	select {
-	case m := <-msgs:
-		return m
-	case <-time.After(5 * time.Second):
-		tb.Fatal("no realtime message within 5s")
-	}
-	return ""
 }
 
 // TestConflictsNamingClientsSkipAdvisers: a conflict that names a client

@@ -24,6 +24,7 @@ const (
 	PathDashboard = "dashboard" // a superuser, through the admin dashboard or its API
 	PathMe        = "me"        // the client's own pages under /me/
 	PathMedia     = "media"     // a photo's bytes
+	PathRealtime  = "realtime"  // PocketBase's realtime subscriptions: records sent as they change
 )
 
 // CollectionAccessLog is the collection name entries about reading the

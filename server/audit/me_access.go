@@ -59,7 +59,7 @@ var (
 	}
 	viaNL = map[string]string{
 		accesslog.PathSync: "de app", accesslog.PathREST: "de website", accesslog.PathDashboard: "het beheerscherm",
-		accesslog.PathMe: "je eigen pagina", accesslog.PathMedia: "de app",
+		accesslog.PathMe: "je eigen pagina", accesslog.PathMedia: "de app", accesslog.PathRealtime: "de website (live)",
 	}
 	monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
 )

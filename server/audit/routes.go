@@ -43,6 +43,7 @@ func Register(app core.App) (*Recorder, error) {
 		return nil, fmt.Errorf("audit page files: %w", err)
 	}
 	r.bindREST(app)
+	r.bindRealtime(app)
 	r.bindImpersonation(app)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "samenspelAccessLogRoutes",
