@@ -1,9 +1,7 @@
 package hooks_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -35,7 +33,7 @@ func TestDisabledPersonIsLockedOut(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			collection := p.person.Collection().Name
 			token := servertest.Token(t, p.person)
-			if got, want := call(t, srv.URL, token, http.MethodGet, "/api/collections/teams/records", nil), http.StatusOK; got != want {
+			if got, want := servertest.Call(t, srv.URL, token, http.MethodGet, "/api/collections/teams/records", nil), http.StatusOK; got != want {
 				t.Fatalf("before: list status=%d, want %d", got, want)
 			}
 			login := map[string]any{"identity": p.identity, "password": servertest.Password}
@@ -47,17 +45,17 @@ func TestDisabledPersonIsLockedOut(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			if got, want := call(t, srv.URL, token, http.MethodGet, "/api/collections/teams/records", nil), http.StatusUnauthorized; got != want {
+			if got, want := servertest.Call(t, srv.URL, token, http.MethodGet, "/api/collections/teams/records", nil), http.StatusUnauthorized; got != want {
 				t.Errorf("disabled: list status=%d, want %d", got, want)
 			}
-			if got, want := call(t, srv.URL, token, http.MethodPatch, "/api/collections/"+collection+"/records/"+p.person.Id,
+			if got, want := servertest.Call(t, srv.URL, token, http.MethodPatch, "/api/collections/"+collection+"/records/"+p.person.Id,
 				map[string]any{schema.FieldDisabled: false}), http.StatusUnauthorized; got != want {
 				t.Errorf("disabled: re-enable status=%d, want %d", got, want)
 			}
-			if got, want := call(t, srv.URL, token, http.MethodPost, "/api/collections/"+collection+"/auth-refresh", nil), http.StatusUnauthorized; got != want {
+			if got, want := servertest.Call(t, srv.URL, token, http.MethodPost, "/api/collections/"+collection+"/auth-refresh", nil), http.StatusUnauthorized; got != want {
 				t.Errorf("disabled: auth-refresh status=%d, want %d", got, want)
 			}
-			if got, want := call(t, srv.URL, "", http.MethodPost, "/api/collections/"+collection+"/auth-with-password", login), http.StatusForbidden; got != want {
+			if got, want := servertest.Call(t, srv.URL, "", http.MethodPost, "/api/collections/"+collection+"/auth-with-password", login), http.StatusForbidden; got != want {
 				t.Errorf("disabled: login status=%d, want %d", got, want)
 			}
 			if !mustFind(t, app, collection, p.person.Id).GetBool(schema.FieldDisabled) {
@@ -65,34 +63,6 @@ func TestDisabledPersonIsLockedOut(t *testing.T) {
 			}
 		})
 	}
-}
-
-// call sends a JSON request and returns the status.
-func call(tb testing.TB, base, token, method, path string, body map[string]any) int {
-	tb.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, base+path, rd)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.StatusCode
 }
 
 // TestRealtimeGuard: a realtime subscription's filter is checked like a
@@ -121,7 +91,7 @@ func TestRealtimeGuard(t *testing.T) {
 			clientID, _ := servertest.RealtimeConnect(t, srv.URL)
 			opts, _ := json.Marshal(map[string]any{"query": map[string]string{"filter": c.filter}})
 			sub := c.topic + "?options=" + url.QueryEscape(string(opts))
-			got := call(t, srv.URL, servertest.Token(t, c.who), http.MethodPost, "/api/realtime",
+			got := servertest.Call(t, srv.URL, servertest.Token(t, c.who), http.MethodPost, "/api/realtime",
 				map[string]any{"clientId": clientID, "subscriptions": []string{sub}})
 			if got != c.want {
 				t.Errorf("subscribe status=%d, want %d", got, c.want)
@@ -152,7 +122,7 @@ func TestRealtimeGuardOddOptions(t *testing.T) {
 			clientID, _ := servertest.RealtimeConnect(t, srv.URL)
 			raw, _ := json.Marshal(opts)
 			sub := "observations/*?options=" + url.QueryEscape(string(raw))
-			got := call(t, srv.URL, servertest.Token(t, w.AdvA), http.MethodPost, "/api/realtime",
+			got := servertest.Call(t, srv.URL, servertest.Token(t, w.AdvA), http.MethodPost, "/api/realtime",
 				map[string]any{"clientId": clientID, "subscriptions": []string{sub}})
 			if got, want := got, http.StatusBadRequest; got != want {
 				t.Errorf("subscribe status=%d, want %d", got, want)

@@ -134,7 +134,7 @@ func TestAdvisersCannotProbeClientIDs(t *testing.T) {
 	} {
 		clientID, _ := servertest.RealtimeConnect(t, srv.URL)
 		opts, _ := json.Marshal(map[string]any{"query": map[string]string{"filter": sub.filter}})
-		got := call(t, srv.URL, adv, http.MethodPost, "/api/realtime",
+		got := servertest.Call(t, srv.URL, adv, http.MethodPost, "/api/realtime",
 			map[string]any{"clientId": clientID, "subscriptions": []string{sub.topic + "?options=" + url.QueryEscape(string(opts))}})
 		if got != http.StatusBadRequest {
 			t.Errorf("realtime %s %s: status %d, want 400", sub.topic, sub.filter, got)

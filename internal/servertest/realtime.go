@@ -62,8 +62,22 @@ func RealtimeConnect(tb testing.TB, base string) (clientID string, msgs <-chan s
 // (204 when subscribed).
 func SubscribeStatus(tb testing.TB, base, token, clientID string, topics ...string) int {
 	tb.Helper()
-	raw, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
-	req, err := http.NewRequest(http.MethodPost, base+"/api/realtime", bytes.NewReader(raw))
+	return Call(tb, base, token, http.MethodPost, "/api/realtime", map[string]any{"clientId": clientID, "subscriptions": topics})
+}
+
+// Call sends a JSON request (body nil: none) with the Authorization value
+// token ("" for none) and returns the answer's status.
+func Call(tb testing.TB, base, token, method, path string, body map[string]any) int {
+	tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, base+path, rd)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -73,7 +87,7 @@ func SubscribeStatus(tb testing.TB, base, token, clientID string, topics ...stri
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		tb.Fatalf("subscribe %v: %v", topics, err)
+		tb.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, res.Body)
