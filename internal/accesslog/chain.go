@@ -55,7 +55,7 @@ func (r *Report) OK() bool { return r.BrokenSeq == 0 }
 // the hash of the entry before it. An error means the file could not be
 // read, not that the chain is broken.
 func Verify(ctx context.Context, path string) (*Report, error) {
-	db, err := openDB(path, true, 4, 0)
+	db, err := openDB(path, true, 4)
 	if err != nil {
 		return nil, err
 	}

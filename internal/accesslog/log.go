@@ -72,6 +72,7 @@ type Log struct {
 	lastHash string
 
 	commits atomic.Int64 // transactions committed, for tests
+	spare   []item       // the last batch's array, owned by the writer
 }
 
 // item is one thing for the writer: an entry, a flush (reply when
@@ -115,7 +116,7 @@ const lingerFor = 20 * time.Millisecond
 // logger receives write failures (the writer retries them); nil discards.
 func Open(path string, logger *slog.Logger) (*Log, error) {
 	sqlitemem.Reserve()
-	w, err := openDB(path, false, 1, writerCacheKB)
+	w, err := openDB(path, false, 1, writerPragmas...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func Open(path string, logger *slog.Logger) (*Log, error) {
 		w.Close()
 		return nil, fmt.Errorf("access log %s: read chain head: %w", path, err)
 	}
-	db, err := openDB(path, false, 4, 0)
+	db, err := openDB(path, false, 4)
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -140,15 +141,22 @@ func Open(path string, logger *slog.Logger) (*Log, error) {
 	return l, nil
 }
 
-// writerCacheKB is the writer connection's page cache. An entry goes to
-// the end of the table and of the person and time indexes, but into the
-// middle of the client index, at the end of that client's entries: the
-// hot pages are one leaf per client (2,500 at an RIBW: 10 MB) and the
-// interior pages. With SQLite's default 2 MB, a growing log read those
-// leaves from disk again and again: 16 µs an entry into an empty log,
-// 41.5 µs at 110,000 entries; with 16 MB, 19 and 26 µs (12 rounds of
-// 10,000 entries over 1,000 clients, Add then Flush).
-const writerCacheKB = 16000
+// writerPragmas are the writer connection's.
+//
+// Its page cache is 16 MB. An entry goes to the end of the table and of
+// the person and time indexes, but into the middle of the client index,
+// at the end of that client's entries: the hot pages are one leaf per
+// client (2,500 at an RIBW: 10 MB) and the interior pages. With SQLite's
+// default 2 MB, a growing log read those leaves from disk again and
+// again: 16 µs an entry into an empty log, 41.5 µs at 110,000 entries;
+// with 16 MB, 19 and 26 µs (12 rounds of 10,000 entries over 1,000
+// clients, Add then Flush).
+//
+// It checkpoints the write-ahead log into the file every 10,000 pages
+// (40 MB), not SQLite's 1,000: those client leaves are written again and
+// again between checkpoints, and a checkpoint copies each once
+// (BenchmarkAdd, 200,000 entries: 17.5 µs an entry against 19.2).
+var writerPragmas = []string{"cache_size(-16000)", "wal_autocheckpoint(10000)"}
 
 // queryRower is a *sql.DB or *sql.Tx.
 type queryRower interface {
@@ -172,13 +180,12 @@ func chainHead(ctx context.Context, q queryRower) (int64, string, error) {
 
 // openDB opens the SQLite file with WAL (readers never wait for the
 // writer) and a busy timeout; readOnly for verify and queries by tools;
-// conns connections at most, each with a page cache of cacheKB (0:
-// SQLite's default, 2 MB).
-func openDB(path string, readOnly bool, conns, cacheKB int) (*sql.DB, error) {
+// conns connections at most, each with the extra pragmas.
+func openDB(path string, readOnly bool, conns int, pragmas ...string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	if cacheKB > 0 {
-		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKB))
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
 	}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
@@ -277,6 +284,8 @@ func (l *Log) run() {
 		}
 		batch, open := l.gather(it)
 		l.writeRetrying(batch, open)
+		clear(batch) // let go of the entries' strings
+		l.spare = batch[:0]
 		if !open {
 			return
 		}
@@ -289,7 +298,9 @@ func (l *Log) run() {
 // two each) commits in batches, not a transaction an entry. open is false
 // once the queue is closed.
 func (l *Log) gather(first item) (batch []item, open bool) {
-	batch = []item{first}
+	// The batch's array is reused: growing a fresh one item by item was
+	// a tenth of the writer's time (BenchmarkAdd's profile).
+	batch = append(l.spare, first)
 	waited := first.waits()
 	var linger <-chan time.Time
 	for len(batch) < maxBatch {

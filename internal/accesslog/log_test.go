@@ -38,7 +38,7 @@ func mustAdd(tb testing.TB, l *Log, n int, at time.Time) {
 // rawDB opens the log's file as an attacker with SQL access would.
 func rawDB(tb testing.TB, l *Log) *sql.DB {
 	tb.Helper()
-	db, err := openDB(l.Path(), false, 4, 0)
+	db, err := openDB(l.Path(), false, 4)
 	if err != nil {
 		tb.Fatal(err)
 	}
