@@ -19,9 +19,6 @@ const (
 	opDelete = 1
 )
 
-// nextSeq takes the next position in the change feed.
-func nextSeq(tx core.App) (int64, error) { return schema.NextFeedSeq(tx.DB()) }
-
 // liveBuckets lists the buckets a record currently sits in (op upsert).
 func liveBuckets(tx core.App, collection, id string) ([]string, error) {
 	var buckets []string
@@ -43,7 +40,7 @@ func liveBuckets(tx core.App, collection, id string) ([]string, error) {
 // back the values it was loaded with, so only the stored rows can tell.
 func feedSave(tx core.App, r *core.Record, isNew bool) error {
 	collection, id := r.Collection().Name, r.Id
-	seq, err := nextSeq(tx)
+	seq, err := schema.NextFeedSeq(tx.DB())
 	if err != nil {
 		return err
 	}
@@ -75,7 +72,7 @@ func feedSave(tx core.App, r *core.Record, isNew bool) error {
 
 // feedDelete turns every live bucket row of the record into a tombstone.
 func feedDelete(tx core.App, collection, id string) error {
-	seq, err := nextSeq(tx)
+	seq, err := schema.NextFeedSeq(tx.DB())
 	if err != nil {
 		return err
 	}
@@ -166,7 +163,7 @@ func rebucket(tx core.App, collection, id string) error {
 	if slices.Equal(old, buckets) {
 		return nil
 	}
-	seq, err := nextSeq(tx)
+	seq, err := schema.NextFeedSeq(tx.DB())
 	if err != nil {
 		return err
 	}

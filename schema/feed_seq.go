@@ -16,7 +16,7 @@ import (
 // allocates and frees every time, and every record write takes a seq: on
 // the pure-Go SQLite those allocations mapped and unmapped memory pages,
 // 7 % of the CPU of a push of 10,000 goals (BenchmarkAccessLog's profile,
-// callers of hooks.nextSeq).
+// its callers in hooks/feed.go).
 func NextFeedSeq(db dbx.Builder) (int64, error) {
 	if _, err := db.NewQuery("UPDATE sync_state SET seq = seq + 1 WHERE id = 1").Execute(); err != nil {
 		return 0, fmt.Errorf("next feed seq: %w", err)

@@ -1,10 +1,15 @@
 package server
 
 import (
+	gosync "sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 )
+
+// walBehindWarn is how many pages (4 KiB) the log may hold that a
+// checkpoint could not copy before the server warns.
+const walBehindWarn = 25_000
 
 // checkpointEvery checkpoints data.db's write-ahead log every interval
 // from the read pool, until the returned function is called.
@@ -16,10 +21,7 @@ import (
 // checkpoint off (sqlitecache.ConnectNoAutoCheckpoint) and checkpoints
 // here instead, PASSIVE: it copies what no reader still needs, and writers
 // go on appending meanwhile. With backup on, Litestream checkpoints.
-// walBehindWarn is how many pages (4 KiB) the log may hold that a
-// checkpoint could not copy before the server warns.
-const walBehindWarn = 25_000
-
+// stop may be called more than once.
 func checkpointEvery(app core.App, every time.Duration) (stop func()) {
 	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -45,5 +47,6 @@ func checkpointEvery(app core.App, every time.Duration) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done); <-stopped }
+	var once gosync.Once
+	return func() { once.Do(func() { close(done); <-stopped }) }
 }

@@ -34,7 +34,7 @@ const pageSize = 1 << 16
 // cache takes once the server has written for a while. About 11 MB in
 // all. Measured on BenchmarkAccessLog's push (-cpuprofile): mmap and
 // munmap were 16 % of its CPU; 9 % with 24 pages of 8 KB, 3.4 % with 128
-// (and hooks.nextSeq without RETURNING).
+// (and the feed's seq without RETURNING, schema.NextFeedSeq).
 var reserve = map[int]int{
 	16: 1, 32: 1, 64: 1, 128: 2, 256: 2, 512: 4, 1024: 4,
 	2048: 32, 4096: 8, 8192: 128, 16384: 4,

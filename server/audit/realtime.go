@@ -38,9 +38,7 @@ func (r *Recorder) onRealtimeEnrich(e *core.RecordEnrichEvent) error {
 		return nil
 	}
 	t := accesslog.NewTouches()
-	if err := touchRecords(e.App, t, accesslog.ActionRead, []*core.Record{e.Record}); err != nil {
-		e.App.Logger().Error("access log: realtime entries not recorded", "collection", e.Record.Collection().Name, "error", err.Error())
-	}
+	touchRecordsOrSay(e.App, t, accesslog.ActionRead, []*core.Record{e.Record}, "path", accesslog.PathRealtime, "collection", e.Record.Collection().Name)
 	if t.Len() > 0 {
 		r.Touched(Who(e.RequestInfo.Auth, accesslog.PathRealtime, ""), t)
 	}

@@ -119,6 +119,15 @@ func Who(auth *core.Record, path, ip string) accesslog.Entry {
 	return e
 }
 
+// touchRecordsOrSay is touchRecords for records already sent: a failure
+// cannot stop the access, so it is logged loudly (with the attributes
+// that say where), and what was counted stays in t.
+func touchRecordsOrSay(app core.App, t *accesslog.Touches, action string, records []*core.Record, where ...any) {
+	if err := touchRecords(app, t, action, records); err != nil {
+		app.Logger().Error("access log: entries not recorded", append(where, "error", err.Error())...)
+	}
+}
+
 // touchRecords counts records (and what they expanded) per client.
 func touchRecords(app core.App, t *accesslog.Touches, action string, records []*core.Record) error {
 	ids := map[string][]string{}

@@ -109,10 +109,7 @@ func (r *Recorder) logRecords(e *core.RequestEvent, action string, records []*co
 }
 
 func (r *Recorder) logTouches(e *core.RequestEvent, t *accesslog.Touches, action string, records []*core.Record) {
-	if err := touchRecords(e.App, t, action, records); err != nil {
-		// The answer is already sent: say loudly that its entry is missing.
-		e.App.Logger().Error("access log: entries not recorded", "path", e.Request.URL.Path, "error", err.Error())
-	}
+	touchRecordsOrSay(e.App, t, action, records, "path", e.Request.URL.Path)
 	r.touched(e, accesslog.PathREST, t)
 }
 
