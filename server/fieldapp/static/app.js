@@ -33,6 +33,7 @@ const routes = [
 
 const main = document.getElementById('main');
 let ctx = null;
+let painting = Promise.resolve();
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => { /* the app still works online */ });
@@ -57,7 +58,7 @@ async function start() {
     syncClient((exported) => deviceRevoked.offer(main, exported, loggedOut)),
     network.probe(),
   ]);
-  ctx = { client, me, go: (hash) => { location.hash = hash; }, logout };
+  ctx = { client, me, go: (hash) => { location.hash = hash; }, refresh, logout };
   syncStatus.show(document.getElementById('sync'), ctx);
   document.getElementById('logout').hidden = false;
   window.addEventListener('hashchange', render);
@@ -73,7 +74,21 @@ async function syncNow() {
   } catch { /* the status bar shows what went wrong */ }
 }
 
-async function render() {
+// render paints the screen the address names, moving focus to its
+// heading; refresh repaints it after a save and leaves focus alone.
+// Screens paint one at a time, in the order asked, each the screen the
+// address names when its turn comes: a screen redrawn after a save never
+// paints over the one the person has since moved to.
+function render() { return paintInTurn(true); }
+function refresh() { return paintInTurn(false); }
+
+function paintInTurn(focus) {
+  const next = () => paint(focus);
+  painting = painting.then(next, next);
+  return painting;
+}
+
+async function paint(focus) {
   const hash = location.hash.replace(/^#\/?/, '');
   const table = ctx.me.role === 'client' ? clientRoutes : routes;
   const found = table.find(([re]) => re.test(hash));
@@ -81,7 +96,7 @@ async function render() {
   const params = (re.exec(hash) || []).slice(1);
   await screen.show(main, ctx, ...params);
   const h1 = main.querySelector('h1');
-  if (h1) h1.focus({ preventScroll: true });
+  if (focus && h1) h1.focus({ preventScroll: true });
 }
 
 async function logout() {

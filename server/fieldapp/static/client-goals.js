@@ -17,7 +17,7 @@ export async function show(main, ctx, clientID) {
   const contacts = await rows(client, 'network_contacts', (c) => c.client === clientID);
   const safaris = person ? await rows(client, 'safaris', (s) => s.team === person.team) : [];
   const places = await rows(client, 'observations', (o) => safaris.some((s) => s.id === o.safari));
-  const view = { client, V: voice(me, name), mine: false, clientID, contacts, places, saved: () => show(main, ctx, clientID) };
+  const view = { client, V: voice(me, name), mine: false, clientID, contacts, places, saved: ctx.refresh };
   heading(main, L.client.goalsTitle(name), `#/team/${person?.team || ''}`);
   main.append(el('p', {}, L.client.goalsIntro),
     el('a', { class: 'button', href: `#/client/${clientID}/network` }, L.client.networkLink));

@@ -14,5 +14,5 @@ export async function show(main, ctx, clientID) {
   const contacts = (await rows(client, 'network_contacts', (c) => c.client === clientID)).sort(byTitle);
   heading(main, L.client.networkTitle(person?.name || ''), `#/client/${clientID}`);
   main.append(el('p', {}, L.client.networkIntro));
-  networkMap(main, { client, V: voice(me, person?.name || ''), clientID, saved: () => show(main, ctx, clientID) }, contacts);
+  networkMap(main, { client, V: voice(me, person?.name || ''), clientID, saved: ctx.refresh }, contacts);
 }

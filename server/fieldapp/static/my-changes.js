@@ -15,7 +15,7 @@ export async function show(main, ctx) {
   const list = await changes(client, me);
   heading(main, L.my.changesTitle);
   main.append(nav('changes', list.length), el('p', {}, L.my.changesIntro));
-  const rerender = () => show(main, ctx);
+  const rerender = ctx.refresh;
 
   if (kept.length) {
     const items = [];

@@ -20,7 +20,7 @@ export async function show(main, ctx) {
   const changed = (await changes(client, me)).length;
   const view = {
     client, V: voice(me), mine: true, clientID: me.id, contacts, places,
-    saved: async (collection, id, fields) => { await noteOwn(client, me, collection, id, fields); await show(main, ctx); },
+    saved: async (collection, id, fields) => { await noteOwn(client, me, collection, id, fields); await ctx.refresh(); },
   };
   heading(main, L.my.goalsTitle);
   main.append(nav('goals', changed), el('p', {}, L.my.goalsIntro));

@@ -18,6 +18,6 @@ export async function show(main, ctx) {
   main.append(nav('network', changed), el('p', {}, L.my.networkIntro));
   networkMap(main, {
     client, V: voice(me), clientID: me.id,
-    saved: async (collection, id, fields) => { await noteOwn(client, me, collection, id, fields); await show(main, ctx); },
+    saved: async (collection, id, fields) => { await noteOwn(client, me, collection, id, fields); await ctx.refresh(); },
   }, contacts);
 }

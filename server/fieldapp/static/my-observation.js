@@ -25,7 +25,7 @@ export async function show(main, ctx) {
         el('strong', {}, o.title),
         el('span', { class: 'meta' }, [L.kinds[o.kind], L.thresholds[o.threshold], o.author_client === me.id ? L.my.observeMine : L.my.observeByTeam].filter(Boolean).join(' · ')),
         o.note ? el('p', {}, o.note) : null))) : el('p', {}, L.walk.nothingYet),
-      form(ctx, s, () => show(main, ctx))));
+      form(ctx, s, ctx.refresh)));
   }
 }
 
