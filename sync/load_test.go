@@ -28,6 +28,7 @@ package sync_test
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -65,7 +66,7 @@ var (
 	loadWorkers    = flag.Int("load.workers", 64, "BenchmarkLoadRIBW: workers of the saturation phase")
 	loadFresh      = flag.Bool("load.fresh", false, "BenchmarkLoadRIBW: build the data again even if a kept copy exists")
 	loadBin        = flag.String("load.bin", "", "BenchmarkLoadRIBW: run this server binary instead of building one (to compare builds)")
-	loadProfile    = flag.String("load.profile", "", "BenchmarkLoadRIBW: write the server's CPU profiles of the storm and the saturation phase, and its heap at the storm's end, into this directory")
+	loadProfile    = flag.String("load.profile", "", "BenchmarkLoadRIBW: write the server's CPU profiles of the storm, the steady phase's first 10 s and the saturation phase, its heap at the storm's end and an execution trace of the steady phase's first 10 s into this directory")
 )
 
 // The RIBW at scale 1, per team: 14 begeleiders, ~42 clients and ~4,150
@@ -157,6 +158,8 @@ func runLoad(b *testing.B, d *loadData) {
 
 	// (b) Steady: every phone syncs every 5 s; each queues 1-2 goals once.
 	rec.reset()
+	steadyCPU := srv.profile("profile?seconds=10", "steady-cpu.prof")
+	steadyTrace := srv.profile("trace?seconds=10", "steady-trace.out")
 	stop := time.Now().Add(*loadSteady)
 	var wg gosync.WaitGroup
 	for i, c := range phones {
@@ -189,10 +192,13 @@ func runLoad(b *testing.B, d *loadData) {
 		}()
 	}
 	wg.Wait()
+	steadyCPU()
+	steadyTrace()
 	pulls, pushes := rec.take("pull"), rec.take("push")
 	fmt.Printf("steady: %s, %d pulls (%.0f/s), %d pushes; pull p50 %s p95 %s p99 %s; push p50 %s p95 %s p99 %s\n",
 		*loadSteady, len(pulls), float64(len(pulls))/loadSteady.Seconds(), len(pushes),
 		pct(pulls, 50), pct(pulls, 95), pct(pulls, 99), pct(pushes, 50), pct(pushes, 95), pct(pushes, 99))
+	fmt.Printf("steady: slowest pushes %s; slowest pulls %s\n", rec.slowest("push", 12), rec.slowest("pull", 6))
 	b.ReportMetric(ms(pct(pulls, 50)), "steady-pull-p50-ms")
 	b.ReportMetric(ms(pct(pulls, 95)), "steady-pull-p95-ms")
 	b.ReportMetric(ms(pct(pulls, 99)), "steady-pull-p99-ms")
@@ -306,24 +312,47 @@ func parallel(n, k int, f func(i int)) {
 // loadRecorder times every sync request, by endpoint, from sending it to
 // having read the whole answer.
 type loadRecorder struct {
-	mu   gosync.Mutex
-	by   map[string][]time.Duration
-	wire atomic.Int64
+	mu    gosync.Mutex
+	since time.Time // the last reset
+	by    map[string][]loadSample
+	wire  atomic.Int64
 }
+
+// loadSample is one request: when it started (since the last reset) and
+// how long it took.
+type loadSample struct{ at, took time.Duration }
 
 func (r *loadRecorder) reset() {
 	r.mu.Lock()
-	r.by = map[string][]time.Duration{}
+	r.by, r.since = map[string][]loadSample{}, time.Now()
 	r.mu.Unlock()
 	r.wire.Store(0)
 }
 
+// take returns the endpoint's request times, sorted.
 func (r *loadRecorder) take(endpoint string) []time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	d := r.by[endpoint]
+	d := make([]time.Duration, len(r.by[endpoint]))
+	for i, s := range r.by[endpoint] {
+		d[i] = s.took
+	}
 	slices.Sort(d)
 	return d
+}
+
+// slowest names the endpoint's n slowest requests with when they started,
+// to tell a single stall (all at one moment) from a general tail.
+func (r *loadRecorder) slowest(endpoint string, n int) string {
+	r.mu.Lock()
+	s := slices.Clone(r.by[endpoint])
+	r.mu.Unlock()
+	slices.SortFunc(s, func(a, b loadSample) int { return cmp.Compare(b.took, a.took) })
+	var out []string
+	for _, x := range s[:min(n, len(s))] {
+		out = append(out, fmt.Sprintf("%s at %.1f s", x.took.Round(time.Millisecond), x.at.Seconds()))
+	}
+	return strings.Join(out, ", ")
 }
 
 func (r *loadRecorder) transport() http.RoundTripper {
@@ -345,9 +374,9 @@ func (r *loadRecorder) transport() http.RoundTripper {
 		endpoint := req.URL.Path[strings.LastIndex(req.URL.Path, "/")+1:]
 		r.mu.Lock()
 		if r.by == nil {
-			r.by = map[string][]time.Duration{}
+			r.by, r.since = map[string][]loadSample{}, start
 		}
-		r.by[endpoint] = append(r.by[endpoint], took)
+		r.by[endpoint] = append(r.by[endpoint], loadSample{at: start.Sub(r.since), took: took})
 		r.mu.Unlock()
 		return res, nil
 	})
