@@ -29,15 +29,30 @@ const pageSize = 1 << 16
 // reserve is how many pages each size class keeps mapped, by the class's
 // slot size. The sub-journal's 1 KB chunks fall in the 2 KB class; the
 // page cache's pages (4 KB and a header) and the b-tree's page-sized
-// scratch buffers in the 8 KB one, which gets most: 128 pages hold 900
-// cached pages, less than a quarter of what the write connection's own
-// cache takes once the server has written for a while. About 11 MB in
-// all. Measured on BenchmarkAccessLog's push (-cpuprofile): mmap and
-// munmap were 16 % of its CPU; 9 % with 24 pages of 8 KB, 3.4 % with 128
-// (and the feed's seq without RETURNING, schema.NextFeedSeq).
+// scratch buffers in the 8 KB one, which gets most.
+//
+// The page caches of all connections are one pool in this build of SQLite
+// (SQLITE_ENABLE_MEMORY_MANAGEMENT: pcache1's global LRU, under one lock),
+// and a read connection throws its whole cache away whenever the database
+// changed since its last read. A reader at its cache_size takes the
+// least recently used pages of the others, so one can hold thousands;
+// throwing them away freed every page under that lock, and where a page
+// was the last slot of an allocator page, unmapped it: a thousand munmap
+// calls in 0.2 s, during which every read and write of the server waited
+// (the load benchmark's steady phase: pulls and pushes of 250-350 ms, all
+// in the same 0.3 s, in most runs). 1,200 pages (about 8,400 cached
+// pages, 75 MB of address space, ~30 MB resident before first use) keep
+// that churn on mapped memory: the stall was gone in every run, the
+// storm's peak stayed where it was (240-255 MB) and the idle server grew
+// from ~80 to ~110 MB (docs/load.md, "The page cache's lock").
+//
+// The first 128 pages of 8 KB were measured on BenchmarkAccessLog's push
+// (-cpuprofile): mmap and munmap were 16 % of its CPU; 9 % with 24 pages
+// of 8 KB, 3.4 % with 128 (and the feed's seq without RETURNING,
+// schema.NextFeedSeq).
 var reserve = map[int]int{
 	16: 1, 32: 1, 64: 1, 128: 2, 256: 2, 512: 4, 1024: 4,
-	2048: 32, 4096: 8, 8192: 128, 16384: 4,
+	2048: 32, 4096: 8, 8192: 1200, 16384: 4,
 }
 
 var (
