@@ -40,11 +40,12 @@ const pageSize = 1 << 16
 // was the last slot of an allocator page, unmapped it: a thousand munmap
 // calls in 0.2 s, during which every read and write of the server waited
 // (the load benchmark's steady phase: pulls and pushes of 250-350 ms, all
-// in the same 0.3 s, in most runs). 1,200 pages (about 8,400 cached
-// pages, 75 MB of address space, ~30 MB resident before first use) keep
-// that churn on mapped memory: the stall was gone in every run, the
-// storm's peak stayed where it was (240-255 MB) and the idle server grew
-// from ~80 to ~110 MB (docs/load.md, "The page cache's lock").
+// in the same 0.3 s, in most runs). 2,000 pages (12,000 free slots, 125
+// MB of address space, ~50 MB resident before first use) keep that churn
+// on mapped memory: the stall was gone, saturation rose from ~520 to
+// 630-670 cycles/s, the storm's peak grew by a few MB (256-257 MB) and
+// the idle server from ~80 to ~130 MB (docs/load.md, "The page cache's
+// lock").
 //
 // The first 128 pages of 8 KB were measured on BenchmarkAccessLog's push
 // (-cpuprofile): mmap and munmap were 16 % of its CPU; 9 % with 24 pages
@@ -52,7 +53,7 @@ const pageSize = 1 << 16
 // schema.NextFeedSeq).
 var reserve = map[int]int{
 	16: 1, 32: 1, 64: 1, 128: 2, 256: 2, 512: 4, 1024: 4,
-	2048: 32, 4096: 8, 8192: 1200, 16384: 4,
+	2048: 32, 4096: 8, 8192: 2000, 16384: 4,
 }
 
 var (
