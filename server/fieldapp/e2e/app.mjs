@@ -205,10 +205,20 @@ async function run() {
   const stepItem = page.locator('li.step', { has: page.locator(`input[name="status-${step}"]`) });
   await stepItem.locator('summary').click();
   await stepItem.locator(`input[name="status-${step}"][value="${status}"]`).check();
+  // A slow phone: the goals' redraw after the save is still reading when
+  // the begeleider moves on to the network screen.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
   await stepItem.getByRole('button', { name: 'Bewaren' }).click();
   await page.locator('li.step', { has: page.locator(`input[name="status-${step}"][value="${status}"]:checked`) }).waitFor({ state: 'attached' });
   await page.getByRole('link', { name: 'Netwerk bekijken' }).click();
   await page.getByRole('heading', { name: /^Netwerk van/ }).waitFor();
+  // The goals, redrawn after the save, must not paint over the screen the
+  // begeleider has moved to (app.js paints screens one at a time).
+  await page.waitForTimeout(1000);
+  check(await page.getByRole('heading', { name: /^Netwerk van/ }).count() === 1,
+    'the goals screen, redrawn after the save, painted over the network screen');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   await shot(page, 'client-network');
   const contactItem = page.locator('li.contact', { has: page.locator(`input[name="circle-${contact}"]`) });
   await contactItem.locator('summary').click();
