@@ -14,6 +14,24 @@ type benchOp struct {
 	check   func()
 }
 
+// benchLoop times op alone, b.N times (only run is timed), and returns
+// the bytes it read from the server.
+func benchLoop(b *testing.B, env *benchEnv, op benchOp) (wire int64) {
+	b.Helper()
+	for b.Loop() {
+		b.StopTimer()
+		op.prepare()
+		w0 := env.wire.Load()
+		b.StartTimer()
+		op.run()
+		b.StopTimer()
+		wire += env.wire.Load() - w0
+		op.check()
+		b.StartTimer()
+	}
+	return wire
+}
+
 // benchPaired times one op per mode (the log off, the log on) turn about
 // in one loop: every iteration runs each mode's op once, in an order that
 // rotates from one iteration to the next, so that the process's age, its

@@ -304,19 +304,8 @@ func benchPullInProcess(b *testing.B, env *benchEnv, person *core.Record) {
 // HTTP, JSON decoding into the client's store included.
 func benchPullClient(b *testing.B, env *benchEnv, person *core.Record, gzip bool, after ...func()) {
 	op, store := benchPullClientOp(b, env, person, gzip, after...)
-	var wire int64
 	m := benchMeasure(b)
-	for b.Loop() {
-		b.StopTimer()
-		op.prepare()
-		w0 := env.wire.Load()
-		b.StartTimer()
-		op.run()
-		b.StopTimer()
-		wire += env.wire.Load() - w0
-		op.check()
-		b.StartTimer()
-	}
+	wire := benchLoop(b, env, op)
 	m.finish(env.data.total, wire)
 	benchCheckStore(b, env, store())
 }
@@ -413,15 +402,8 @@ func benchPullHTTPRaw(b *testing.B, env *benchEnv, person *core.Record) {
 // checked against the data set, as the sync client's are.
 func benchPullREST(b *testing.B, env *benchEnv, person *core.Record) {
 	op, store := benchPullRESTOp(b, env, person)
-	var wire int64
 	m := benchMeasure(b)
-	for b.Loop() {
-		w0 := env.wire.Load()
-		op.prepare()
-		op.run()
-		op.check()
-		wire += env.wire.Load() - w0
-	}
+	wire := benchLoop(b, env, op)
 	m.finish(env.data.total, wire)
 	benchCheckStore(b, env, store())
 }
@@ -626,15 +608,7 @@ func benchPushSync(b *testing.B, env *benchEnv, goals []map[string]any, after ..
 	op := benchPushSyncOp(b, env, goals, after...)
 	before := benchCountGoals(b, env)
 	m := benchMeasure(b)
-	for b.Loop() {
-		b.StopTimer()
-		op.prepare()
-		b.StartTimer()
-		op.run()
-		b.StopTimer()
-		op.check()
-		b.StartTimer()
-	}
+	benchLoop(b, env, op)
 	benchCheckGoals(b, env, before, b.N)
 	m.finish(benchPushCount, 0)
 }
