@@ -108,12 +108,19 @@ type StaffLoginConfig struct {
 	// login still does). "idp" needs OIDC.
 	MFA  string
 	OIDC OIDCConfig
+	// SuperuserMFA is whether Samenspel keeps superusers (the dashboard)
+	// on two factors, password and a code by e-mail: "otp" (default), or
+	// "off", which leaves it to the dashboard's own settings (for a
+	// dashboard only reachable through the organisation's own login).
+	SuperuserMFA string
 }
 
 // Staff MFA modes.
 const (
 	StaffMFAOTP = "otp"
 	StaffMFAIdP = "idp"
+	// SuperuserMFAOff leaves the superusers' MFA to the dashboard.
+	SuperuserMFAOff = "off"
 )
 
 // OIDCConfig is the organisation's OpenID Connect provider, set on the
@@ -192,7 +199,7 @@ func Flags(fs *pflag.FlagSet) *Config {
 		Sync: SyncConfig{TombstoneHorizon: 30 * 24 * time.Hour, MinSchemaVersion: 1, DeviceTokenTTL: 30 * 24 * time.Hour,
 			RatePerSecond: 50, RateBurst: 500, MaxDevices: 10,
 			ConflictRetention: fieldsync.DefaultConflictRetention, RejectionRetention: fieldsync.DefaultRejectionRetention},
-		Staff:     StaffLoginConfig{MFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
+		Staff:     StaffLoginConfig{MFA: StaffMFAOTP, SuperuserMFA: StaffMFAOTP, OIDC: OIDCConfig{DisplayName: "Inloggen via je organisatie"}},
 		AccessLog: AccessLogConfig{Retention: MinAccessLogRetention},
 		Backup: BackupConfig{Kind: "off", ReplayWindow: 15 * time.Minute,
 			S3: backup.Config{Region: "us-east-1", TLS: true, Path: "samenspel", SyncInterval: time.Second, Retention: 72 * time.Hour}},
@@ -261,6 +268,7 @@ func (c *Config) settings() []setting {
 		integer("sync-burst", "SAMENSPEL_SYNC_BURST", "sync requests a device may make at once", &c.Sync.RateBurst),
 		integer("max-devices", "SAMENSPEL_MAX_DEVICES", "active (unrevoked) devices a person may have", &c.Sync.MaxDevices),
 		str("staff-mfa", "SAMENSPEL_STAFF_MFA", `who asks staff for a second factor: "otp" (a code by e-mail) or "idp" (the OIDC provider does MFA)`, &c.Staff.MFA),
+		str("superuser-mfa", "SAMENSPEL_SUPERUSER_MFA", `superusers log in to the dashboard with a password and a code by e-mail: "otp", or "off" (as set in the dashboard)`, &c.Staff.SuperuserMFA),
 		str("oidc-auth-url", "SAMENSPEL_OIDC_AUTH_URL", "staff login through OIDC: authorization endpoint", &c.Staff.OIDC.AuthURL),
 		str("oidc-token-url", "SAMENSPEL_OIDC_TOKEN_URL", "OIDC token endpoint", &c.Staff.OIDC.TokenURL),
 		str("oidc-userinfo-url", "SAMENSPEL_OIDC_USERINFO_URL", "OIDC userinfo endpoint (empty: read the id_token)", &c.Staff.OIDC.UserInfoURL),
@@ -430,6 +438,9 @@ func (c *Config) validateStaff() error {
 	case StaffMFAOTP, StaffMFAIdP:
 	default:
 		return fmt.Errorf("%s %q: want %q (a code by e-mail) or %q (the OIDC provider does MFA)", c.name("staff-mfa"), st.MFA, StaffMFAOTP, StaffMFAIdP)
+	}
+	if st.SuperuserMFA != StaffMFAOTP && st.SuperuserMFA != SuperuserMFAOff {
+		return fmt.Errorf("%s %q: want %q (a code by e-mail) or %q (as the dashboard has it)", c.name("superuser-mfa"), st.SuperuserMFA, StaffMFAOTP, SuperuserMFAOff)
 	}
 	o := st.OIDC
 	if !o.Enabled() {

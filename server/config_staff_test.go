@@ -20,8 +20,11 @@ func TestConfigStaffLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Staff.MFA != StaffMFAOTP || c.Staff.OIDC.Enabled() {
-		t.Fatalf("defaults: %+v, want MFA by e-mail code and no OIDC", c.Staff)
+	if c.Staff.MFA != StaffMFAOTP || c.Staff.SuperuserMFA != StaffMFAOTP || c.Staff.OIDC.Enabled() {
+		t.Fatalf("defaults: %+v, want MFA by e-mail code for staff and superusers, and no OIDC", c.Staff)
+	}
+	if c, err = loadConfig(nil, []string{"SAMENSPEL_SUPERUSER_MFA=off"}); err != nil || c.Staff.SuperuserMFA != SuperuserMFAOff {
+		t.Fatalf("SAMENSPEL_SUPERUSER_MFA=off: %+v, %v", c, err)
 	}
 	c, err = loadConfig(nil, append(oidc, "SAMENSPEL_STAFF_MFA=idp"))
 	if err != nil {
@@ -36,6 +39,7 @@ func TestConfigStaffLogin(t *testing.T) {
 		errs []string
 	}{
 		{"unknown mode", []string{"SAMENSPEL_STAFF_MFA=off"}, []string{"SAMENSPEL_STAFF_MFA", `"off"`}},
+		{"unknown superuser mode", []string{"SAMENSPEL_SUPERUSER_MFA=idp"}, []string{"SAMENSPEL_SUPERUSER_MFA", `"idp"`}},
 		{"idp without OIDC", []string{"SAMENSPEL_STAFF_MFA=idp"}, []string{"SAMENSPEL_STAFF_MFA", "SAMENSPEL_OIDC_AUTH_URL"}},
 		{"half OIDC", []string{"SAMENSPEL_OIDC_CLIENT_ID=id"}, []string{"SAMENSPEL_OIDC_AUTH_URL", "SAMENSPEL_OIDC_TOKEN_URL", "SAMENSPEL_OIDC_CLIENT_SECRET"}},
 		{"bad URL", append(oidc[1:], "SAMENSPEL_OIDC_AUTH_URL=login.example.nl"), []string{"SAMENSPEL_OIDC_AUTH_URL"}},

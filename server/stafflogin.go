@@ -46,10 +46,15 @@ func registerStaffLogin(app core.App, cfg *Config) {
 	app.OnCollectionUpdateRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{
 		Id: "samenspelKeepStaffMFA",
 		Func: func(e *core.CollectionRequestEvent) error {
-			if e.Collection.Name == schema.Users {
-				if err := checkStaffMFA(e.Collection, cfg.Staff); err != nil {
-					return e.BadRequestError(err.Error(), nil)
-				}
+			var err error
+			switch e.Collection.Name {
+			case schema.Users:
+				err = checkStaffMFA(e.Collection, cfg.Staff)
+			case core.CollectionNameSuperusers:
+				err = checkSuperuserMFA(e.Collection, cfg.Staff)
+			}
+			if err != nil {
+				return e.BadRequestError(err.Error(), nil)
 			}
 			return e.Next()
 		},
@@ -72,6 +77,13 @@ func startStaffLogin(app core.App, cfg *Config) error {
 		}
 	}
 	if err := checkStaffMFA(users, cfg.Staff); err != nil {
+		return err
+	}
+	su, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		return err
+	}
+	if err := checkSuperuserMFA(su, cfg.Staff); err != nil {
 		return err
 	}
 	if !app.Settings().SMTP.Enabled && users.OTP.Enabled {
@@ -109,6 +121,18 @@ func checkStaffMFA(users *core.Collection, st StaffLoginConfig) error {
 			"turn MFA and OTP on for users, or turn password and OTP logins off so that staff log in through the identity provider only")
 	}
 	return nil
+}
+
+// checkSuperuserMFA is the rule for the superusers' auth options: with
+// SuperuserMFA "otp", MFA and OTP are on for every superuser (migration
+// 1795871262); "off" leaves them as the dashboard has them. (PocketBase
+// itself keeps MFA on for superusers while OTP is on.)
+func checkSuperuserMFA(su *core.Collection, st StaffLoginConfig) error {
+	if st.SuperuserMFA == SuperuserMFAOff || (su.MFA.Enabled && su.MFA.Rule == "" && su.OTP.Enabled) {
+		return nil
+	}
+	return fmt.Errorf("superusers must log in to the dashboard with two factors: turn MFA and OTP on again for _superusers, with an empty MFA rule; " +
+		"if the dashboard is reachable only through the organisation's own login, set SAMENSPEL_SUPERUSER_MFA=off (docs/staff-login.md)")
 }
 
 // setOIDCProvider puts the configured OIDC provider on users as
@@ -221,7 +245,7 @@ var _ mailer.Mailer = logMailer{}
 
 func warnNoSMTP(app core.App, out io.Writer) {
 	logMu.Lock()
-	fmt.Fprintln(out, "\n!!! WARNING: no SMTP server is configured. Staff log in with a password and a code by e-mail;\n"+
+	fmt.Fprintln(out, "\n!!! WARNING: no SMTP server is configured. Staff and superusers log in with a password and a code by e-mail;\n"+
 		"!!! the codes are written to this log instead of mailed. Fine for a demo, not for real use:\n"+
 		"!!! set up SMTP in the dashboard (/_/, Settings > Mail settings). See docs/staff-login.md.")
 	logMu.Unlock()

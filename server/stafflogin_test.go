@@ -230,14 +230,78 @@ func TestStaffMFAStaysOn(t *testing.T) {
 	if err := app.Save(users); err != nil {
 		t.Fatal(err)
 	}
+	if err := triggerServe(t, app); err == nil || !strings.Contains(err.Error(), "SAMENSPEL_STAFF_MFA=idp") {
+		t.Fatalf("start with MFA off: %v, want a refusal naming SAMENSPEL_STAFF_MFA", err)
+	}
+}
+
+// TestSuperuserMFA: superusers log in to the dashboard with a password
+// and a code, as staff do; the dashboard refuses to turn that off, and a
+// server whose superusers lost it refuses to start unless told
+// SAMENSPEL_SUPERUSER_MFA=off.
+func TestSuperuserMFA(t *testing.T) {
+	t.Parallel()
+	app := servertest.NewApp(t, nil)
+	base := servertest.Serve(t, app).URL
+	su := mustSuperuserToken(t, app)
+
+	status, body := post(t, base+"/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": "beheer@example.nl", "password": "een-lang-wachtwoord"})
+	if status != http.StatusUnauthorized || body["mfaId"] == nil || body["token"] != nil {
+		t.Fatalf("superuser password login: %d %v, want 401 with an mfaId and no token", status, body)
+	}
+	token := servertest.LogIn(t, base, core.CollectionNameSuperusers, "beheer@example.nl", "een-lang-wachtwoord")
+	if status, _ := send(t, http.MethodGet, base+"/api/settings", token, nil); status != http.StatusOK {
+		t.Fatalf("settings with the superuser's two-factor token: %d", status)
+	}
+
+	for _, change := range []map[string]any{
+		{"mfa": map[string]any{"enabled": false}},
+		{"otp": map[string]any{"enabled": false}},
+		{"mfa": map[string]any{"enabled": true, "rule": "email != 'x@example.nl'"}},
+	} {
+		status, body = patch(t, base+"/api/collections/_superusers", su, change)
+		if status != http.StatusBadRequest || !strings.Contains(body["message"].(string), "SAMENSPEL_SUPERUSER_MFA=off") {
+			t.Errorf("dashboard change %v: %d %v, want 400 naming SAMENSPEL_SUPERUSER_MFA", change, status, body)
+		}
+	}
+	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !col.MFA.Enabled || !col.OTP.Enabled || col.MFA.Rule != "" {
+		t.Fatalf("superuser MFA changed: mfa %+v otp %v", col.MFA, col.OTP.Enabled)
+	}
+
+	col.OTP.Enabled, col.MFA.Enabled = false, false // behind the server's back (PocketBase keeps MFA on while OTP is on)
+	if err := app.Save(col); err != nil {
+		t.Fatal(err)
+	}
+	if err := triggerServe(t, app); err == nil || !strings.Contains(err.Error(), "SAMENSPEL_SUPERUSER_MFA=off") {
+		t.Fatalf("start with superuser MFA off: %v, want a refusal naming SAMENSPEL_SUPERUSER_MFA", err)
+	}
+	cfg := server.DefaultConfig()
+	cfg.Staff.SuperuserMFA = server.SuperuserMFAOff
+	off := servertest.NewApp(t, cfg)
+	offCol, err := off.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offCol.OTP.Enabled, offCol.MFA.Enabled = false, false
+	if err := off.Save(offCol); err != nil {
+		t.Fatal(err)
+	}
+	if err := triggerServe(t, off); err != nil {
+		t.Fatalf("start with SAMENSPEL_SUPERUSER_MFA=off and MFA off: %v", err)
+	}
+}
+
+func triggerServe(t *testing.T, app core.App) error {
+	t.Helper()
 	router, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(*core.ServeEvent) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "SAMENSPEL_STAFF_MFA=idp") {
-		t.Fatalf("start with MFA off: %v, want a refusal naming SAMENSPEL_STAFF_MFA", err)
-	}
+	return app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(*core.ServeEvent) error { return nil })
 }
 
 // TestLoginCodeWithoutSMTP: without SMTP the code mail goes to the log,
