@@ -126,6 +126,11 @@ func Register(app core.App, cfg *Config) error {
 			if err := startStaffLogin(se.App, cfg); err != nil {
 				return fmt.Errorf("staff login: %w", err)
 			}
+			// Once per database: a failure (a full disk, say) is logged
+			// and tried again by the next erasure, which needs it.
+			if err := svc.RebuildOnce(); err != nil {
+				se.App.Logger().Error("rebuild the database files once for secure_delete", "error", err.Error())
+			}
 			if err := mountSync(se, svc, limit, cfg, rec, mx); err != nil {
 				return err
 			}

@@ -24,8 +24,10 @@ import (
 //     pending, leave the storage first: should the database part fail, the
 //     records point at nothing and the erasure can simply be run again.
 //     An object shared with a photo of the team that stays is kept.
-//  2. One transaction with SQLite's secure_delete on (deleted content is
-//     overwritten with zeros, not just unlinked) deletes the client; the
+//  2. One transaction deletes the client (every connection has SQLite's
+//     secure_delete on, internal/sqlitecache: deleted content is
+//     overwritten with zeros, not just unlinked, and so was every earlier
+//     version of their rows when it was replaced); the
 //     hooks and PocketBase's cascade take their plan, network,
 //     observations, photos, invites, their conflicts and rejections
 //     (hooks/forget_client.go) and their logins' bookkeeping (MFA, OTP,
@@ -38,9 +40,11 @@ import (
 //     device that synced it before drops what it holds and pulls again.
 //  4. PocketBase's request log (auxiliary.db) loses every entry naming
 //     them, after the log's in-memory batch was written.
-//  5. Both database files are rebuilt (VACUUM: earlier versions of their
-//     rows, left in free space by updates before the erasure, go too) and
-//     their write-ahead logs truncated.
+//  5. Both databases' write-ahead logs are checkpointed and truncated, so
+//     no frame with an earlier version of a page stays. (The files were
+//     rebuilt with VACUUM here before secure_delete was on for every
+//     write: that held the write lock for seconds per 100 MB, longer than
+//     a push waits.)
 //
 // The access log (when wired, Config.OnErase) keeps that an erasure
 // happened, of which client id, by whom, and when; nothing else does.
@@ -68,7 +72,7 @@ type ErasureCounts struct {
 	FeedRows     int64 `json:"feed_rows"`     // change-feed rows
 	ResetBuckets int   `json:"reset_buckets"` // buckets whose devices start over
 	LogEntries   int64 `json:"log_entries"`   // PocketBase request log entries
-	Compacted    bool  `json:"compacted"`     // both database files rebuilt and their WAL truncated
+	Compacted    bool  `json:"compacted"`     // both databases' write-ahead logs checkpointed and truncated
 }
 
 // ErasureHook is called inside the erasure's transaction, after
@@ -84,10 +88,10 @@ var ErrEraseNotFound = apierr.Errorf(apierr.CodeNotFound, "There is no client wi
 // EraseClient erases the client with id client on behalf of by. Errors:
 // not_found for an unknown (or already erased) client; otherwise the
 // storage's or the database's, wrapped. A failed compaction is not an
-// error: the erasure stands and Removed.Compacted is false (PocketBase's
-// daily checkpoint and the next erasure try again).
+// error: the erasure stands and Removed.Compacted is false (the next
+// checkpoint and the next erasure try again).
 //
-// It opens its own transactions and rebuilds the database files, so it
+// It opens its own transactions and checkpoints the databases, so it
 // must not be called inside a transaction.
 func (s *Service) EraseClient(ctx context.Context, client, by string) (*Erasure, error) {
 	return s.EraseClientAs(ctx, client, by, "")
@@ -197,18 +201,13 @@ func holds(col string) string {
 }
 
 // eraseRecords is the database part of an erasure, in one transaction
-// with secure_delete on.
+// (with secure_delete on, as every write: see requireSecureDelete).
 func (s *Service) eraseRecords(ctx context.Context, rec *core.Record, e *Erasure) (theirs []string, err error) {
 	client := rec.Id
 	err = s.app.RunInTransaction(func(tx core.App) (err error) {
-		if _, err := tx.DB().NewQuery("PRAGMA secure_delete = ON").Execute(); err != nil {
+		if err := requireSecureDelete(tx.DB()); err != nil {
 			return err
 		}
-		defer func() {
-			if _, offErr := tx.DB().NewQuery("PRAGMA secure_delete = OFF").Execute(); err == nil {
-				err = offErr
-			}
-		}()
 		var before int64
 		if err := tx.DB().NewQuery("SELECT seq FROM sync_state WHERE id = 1").Row(&before); err != nil {
 			return err
@@ -347,14 +346,9 @@ func (s *Service) eraseLogs(ctx context.Context, rec *core.Record, ids []string)
 	}
 	var n int64
 	err := s.app.AuxRunInTransaction(func(tx core.App) (err error) {
-		if _, err := tx.AuxDB().NewQuery("PRAGMA secure_delete = ON").Execute(); err != nil {
+		if err := requireSecureDelete(tx.AuxDB()); err != nil {
 			return err
 		}
-		defer func() {
-			if _, offErr := tx.AuxDB().NewQuery("PRAGMA secure_delete = OFF").Execute(); err == nil {
-				err = offErr
-			}
-		}()
 		res, err := tx.AuxDB().NewQuery(`DELETE FROM _logs WHERE ` + holds("message") + ` OR ` + holds("data")).
 			Bind(dbx.Params{"ids": mustJSON(needles)}).Execute()
 		if err != nil {
@@ -369,18 +363,31 @@ func (s *Service) eraseLogs(ctx context.Context, rec *core.Record, ids []string)
 	return n, nil
 }
 
-// compact rebuilds both database files and truncates their write-ahead
-// logs, so that no earlier version of an erased row stays in free pages or
-// WAL frames. It reports whether everything succeeded; failures are
-// logged (the erasure itself stands).
+// requireSecureDelete refuses to erase on a connection without
+// secure_delete (a database opened other than by sqlitecache.Connect):
+// the erased content would stay in free space.
+func requireSecureDelete(db dbx.Builder) error {
+	var on int
+	if err := db.NewQuery("PRAGMA secure_delete").Row(&on); err != nil {
+		return err
+	}
+	if on != 1 {
+		return errors.New("erasure: the database connection has secure_delete off (open it with internal/sqlitecache), so erased content would stay in free space")
+	}
+	return nil
+}
+
+// compact checkpoints both databases and truncates their write-ahead
+// logs, so that no earlier version of an erased page stays in WAL
+// frames. It reports whether everything succeeded; failures are logged
+// (the erasure itself stands).
 func (s *Service) compact() bool {
 	ok := true
 	for _, step := range []struct {
 		name string
 		run  func() error
 	}{
-		{"vacuum data.db", s.app.Vacuum},
-		{"vacuum auxiliary.db", s.app.AuxVacuum},
+		{"rebuild once", s.RebuildOnce},
 		{"checkpoint data.db", func() error { return checkpoint(s.app.NonconcurrentDB()) }},
 		{"checkpoint auxiliary.db", func() error { return checkpoint(s.app.AuxNonconcurrentDB()) }},
 	} {

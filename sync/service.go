@@ -88,6 +88,8 @@ type Service struct {
 
 	seenMu gosync.Mutex
 	seen   map[string]seenStamps // device record id -> stamps not yet written (devices_seen.go)
+
+	rebuildMu gosync.Mutex // one RebuildOnce at a time (securedelete.go)
 }
 
 // New returns a Service for app. The app's migrations must have run before

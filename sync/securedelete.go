@@ -1,0 +1,48 @@
+package sync
+
+import (
+	"fmt"
+	"time"
+)
+
+// RebuildOnce rebuilds both database files (VACUUM) if they have not been
+// rebuilt since every write had secure_delete on (migration 1795871264):
+// content that deletes and updates freed before may still sit in free
+// space, and an erasure must leave none of a client's words behind. It
+// runs once per database, at the server's start and, should the start
+// not have done it, before an erasure's checkpoint. Safe to call from
+// several goroutines.
+func (s *Service) RebuildOnce() error {
+	s.rebuildMu.Lock()
+	defer s.rebuildMu.Unlock()
+	var done int
+	if err := s.app.DB().NewQuery("SELECT secure_delete_rebuilt FROM sync_state WHERE id = 1").Row(&done); err != nil {
+		return fmt.Errorf("read secure_delete_rebuilt: %w", err)
+	}
+	if done == 1 {
+		return nil
+	}
+	start := time.Now()
+	if err := requireSecureDelete(s.app.NonconcurrentDB()); err != nil {
+		return err
+	}
+	if err := s.app.Vacuum(); err != nil {
+		return fmt.Errorf("rebuild data.db: %w", err)
+	}
+	if err := s.app.AuxVacuum(); err != nil {
+		return fmt.Errorf("rebuild auxiliary.db: %w", err)
+	}
+	// In WAL mode the rebuilt pages are in the WAL: until a checkpoint
+	// the file keeps the old ones.
+	if err := checkpoint(s.app.NonconcurrentDB()); err != nil {
+		return fmt.Errorf("checkpoint data.db after the rebuild: %w", err)
+	}
+	if err := checkpoint(s.app.AuxNonconcurrentDB()); err != nil {
+		return fmt.Errorf("checkpoint auxiliary.db after the rebuild: %w", err)
+	}
+	if _, err := s.app.NonconcurrentDB().NewQuery("UPDATE sync_state SET secure_delete_rebuilt = 1 WHERE id = 1").Execute(); err != nil {
+		return fmt.Errorf("mark the rebuild: %w", err)
+	}
+	s.app.Logger().Info("database files rebuilt once, so that no deleted content stays in free space (secure_delete)", "took", time.Since(start).String())
+	return nil
+}
