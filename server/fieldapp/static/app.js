@@ -44,7 +44,8 @@ start();
 async function start() {
   const me = person();
   if (!me) {
-    login.show(main, { onLoggedIn: start });
+    if (login.returningFromOIDC()) login.finishOIDC(main, { onLoggedIn: start });
+    else login.show(main, { onLoggedIn: start });
     return;
   }
   if (!elsewhere.FOR.has(me.role)) {

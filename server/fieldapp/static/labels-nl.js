@@ -32,6 +32,11 @@ export const L = {
     wrongCode: 'Deze code klopt niet of is verlopen. Kijk in je e-mail.',
     expired: 'Het inloggen duurde te lang. Laad de pagina opnieuw en begin opnieuw.',
     tooMany: 'Te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw.',
+    or: 'of',
+    oidcIntro: 'Je bent ingelogd via je organisatie. Vul je e-mailadres in: je krijgt een inlogcode.',
+    oidcEmailSubmit: 'Stuur de inlogcode',
+    oidcFailed: 'Inloggen via je organisatie lukte niet. Probeer het opnieuw.',
+    oidcNoAccount: 'Er is in Samenspel geen medewerker met het e-mailadres van je organisatie. Een coördinator maakt je account.',
   },
 
   // A teamadviseur or coördinator who logs in to the app.
