@@ -86,7 +86,7 @@ func TestReviewPageInBrowser(t *testing.T) {
 			} `json:"feedback"`
 		} `json:"runs"`
 	}
-	mustRunScript(t, node, in, &out)
+	mustRunScript(t, node, "review.mjs", in, &out)
 
 	if got, want := len(out.Runs), 2; got != want {
 		t.Fatalf("runs=%d, want %d (laptop and phone)", got, want)
@@ -315,23 +315,23 @@ func mustJSON(tb testing.TB, base, auth, method, path string, body, out any) {
 	}
 }
 
-// mustRunScript runs e2e/review.mjs with in as its stdin and decodes what
+// mustRunScript runs e2e/<script> with in as its stdin and decodes what
 // it printed into out.
-func mustRunScript(tb testing.TB, node string, in, out any) {
+func mustRunScript(tb testing.TB, node, script string, in, out any) {
 	tb.Helper()
 	b, _ := json.Marshal(in)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "review.mjs")
+	cmd := exec.CommandContext(ctx, node, script)
 	cmd.Dir = "e2e"
 	cmd.Stdin = bytes.NewReader(b)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		tb.Fatalf("node e2e/review.mjs: %v\n%s", err, stderr.String())
+		tb.Fatalf("node e2e/%s: %v\n%s", script, err, stderr.String())
 	}
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		tb.Fatalf("review.mjs output: %v\n%s", err, stdout.String())
+		tb.Fatalf("%s output: %v\n%s", script, err, stdout.String())
 	}
 }
 

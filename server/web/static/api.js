@@ -69,6 +69,67 @@ export async function login(identity, password) {
   return { record: data.record };
 }
 
+// The organisation's identity provider (OpenID Connect, PocketBase's
+// "oidc" provider; docs/staff-login.md): the button takes the person
+// there, the provider sends them back to this page with ?code=…&state=…,
+// and loginWithOIDC exchanges the code. The state and the PKCE verifier
+// wait in sessionStorage meanwhile.
+const OIDC = 'samenspel.review.oidc';
+const returnURL = () => location.origin + location.pathname;
+
+// oidcProvider returns the server's OIDC provider, or null.
+export async function oidcProvider() {
+  try {
+    const methods = await request('GET', '/api/collections/users/auth-methods');
+    return (methods.oauth2 && methods.oauth2.enabled && methods.oauth2.providers.find((p) => p.name === 'oidc')) || null;
+  } catch {
+    return null;
+  }
+}
+
+// startOIDC goes to the provider's login.
+export function startOIDC(provider) {
+  sessionStorage.setItem(OIDC, JSON.stringify({ state: provider.state, codeVerifier: provider.codeVerifier }));
+  location.assign(provider.authURL + encodeURIComponent(returnURL()));
+}
+
+// oidcReturn reports whether the provider just sent the person back, and
+// takes the code out of the address (a reload must not send it again).
+// It returns null, or { code, verifier } (code "" when the login at the
+// provider failed or the state does not match).
+export function oidcReturn() {
+  const q = new URLSearchParams(location.search);
+  if (!q.has('state') || !(q.has('code') || q.has('error'))) return null;
+  history.replaceState(null, '', returnURL() + location.hash);
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(OIDC)); } catch { /* none */ }
+  sessionStorage.removeItem(OIDC);
+  if (!saved || q.get('state') !== saved.state) return { code: '', verifier: '' };
+  return { code: q.get('code') || '', verifier: saved.codeVerifier };
+}
+
+// loginWithOIDC exchanges the provider's code: { record } when that is
+// the whole login, { mfaId } when a code by e-mail must follow
+// (requestCode, then loginWithCode).
+export async function loginWithOIDC({ code, verifier }) {
+  try {
+    const data = await request('POST', '/api/collections/users/auth-with-oauth2',
+      { provider: 'oidc', code, codeVerifier: verifier, redirectURL: returnURL() });
+    session.save(data.token, data.record);
+    return { record: data.record };
+  } catch (err) {
+    const mfaId = err.status === 401 && err.data && err.data.mfaId;
+    if (!mfaId) throw err;
+    return { mfaId };
+  }
+}
+
+// requestCode asks for the code by e-mail after the OIDC login.
+export async function requestCode(email, mfaId) {
+  const otp = await request('POST', '/api/collections/users/request-otp', { email });
+  return { mfaId, otpId: otp.otpId };
+}
+
 // loginWithCode is the second step: the code from the e-mail.
 export async function loginWithCode(step, code) {
   const data = await request('POST', '/api/collections/users/auth-with-otp',

@@ -6,7 +6,9 @@
 // the fields it shows (the `fields` parameter) and expands nothing about
 // clients: it never receives a client's name or id.
 
-import { anyOf, list, login, loginWithCode, photo, quote, refresh, request, session } from './api.js';
+import {
+  anyOf, list, login, loginWithCode, loginWithOIDC, oidcProvider, oidcReturn, photo, quote, refresh, request, requestCode, session, startOIDC,
+} from './api.js';
 import { bars, count, figure, isCount, months, percent } from './charts.js';
 import { clear, date, el } from './dom.js';
 import * as L from './labels.js';
@@ -34,6 +36,12 @@ async function init() {
   $('pick').addEventListener('submit', (e) => { e.preventDefault(); load(); });
   $('period').addEventListener('change', onPeriod);
   $('fb-form').addEventListener('submit', onFeedback);
+  $('oidc-email-form').addEventListener('submit', onOIDCEmail);
+  const back = oidcReturn();
+  if (back) {
+    await onOIDCReturn(back);
+    return;
+  }
   if (session.token) {
     try {
       state.person = await refresh();
@@ -56,9 +64,75 @@ function showLogin(message) {
   $('login-view').hidden = false;
   $('login-form').hidden = false;
   $('code-form').hidden = true;
+  $('oidc-email-form').hidden = true;
   state.mfa = null;
   $('login-error').textContent = message;
   if (message) $('email').focus(); // on a fresh visit the keyboard starts at the skip link
+  offerOIDC();
+}
+
+// offerOIDC shows the identity provider's button when the server has one.
+async function offerOIDC() {
+  const provider = await oidcProvider();
+  if (!provider || $('login-form').hidden) return;
+  const button = $('oidc-button');
+  button.textContent = provider.displayName;
+  button.onclick = () => startOIDC(provider);
+  $('oidc').hidden = false;
+}
+
+// onOIDCReturn finishes a login through the identity provider: at once,
+// or (with the code by e-mail as second factor) after the e-mail step.
+async function onOIDCReturn(back) {
+  const failed = 'Inloggen via je organisatie lukte niet. Probeer het opnieuw.';
+  if (!back.code) {
+    showLogin(failed);
+    return;
+  }
+  try {
+    const step = await loginWithOIDC(back);
+    if (step.record) {
+      await loggedIn(step.record);
+      return;
+    }
+    showLogin('');
+    state.mfa = { mfaId: step.mfaId };
+    $('login-form').hidden = true;
+    $('oidc').hidden = true;
+    $('oidc-email-form').hidden = false;
+    $('oidc-email').focus();
+  } catch (err) {
+    showLogin(err.status === 403
+      ? 'Er is in Samenspel geen medewerker met het e-mailadres van je organisatie. Een coördinator maakt je account.'
+      : failed);
+  }
+}
+
+async function onOIDCEmail(e) {
+  e.preventDefault();
+  const email = $('oidc-email').value.trim();
+  const error = $('oidc-email-error');
+  if (!email) {
+    error.textContent = 'Vul je e-mailadres in.';
+    $('oidc-email').focus();
+    return;
+  }
+  const button = e.submitter || $('oidc-email-form').querySelector('button');
+  button.disabled = true;
+  error.textContent = '';
+  try {
+    state.mfa = await requestCode(email, state.mfa.mfaId);
+    $('oidc-email-form').hidden = true;
+    $('code-form').hidden = false;
+    $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
+    $('code-error').textContent = '';
+    $('code').value = '';
+    $('code').focus();
+  } catch (err) {
+    error.textContent = err.status === 429 ? 'Te vaak geprobeerd. Wacht een paar minuten.' : err.message;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function onLogin(e) {
@@ -84,6 +158,7 @@ async function onLogin(e) {
     // The second factor: a code by e-mail.
     state.mfa = step;
     $('login-form').hidden = true;
+    $('oidc').hidden = true;
     $('code-form').hidden = false;
     $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
     $('code-error').textContent = '';

@@ -1,0 +1,71 @@
+// Logs in to the review page through the organisation's identity
+// provider (a mock OpenID Connect provider the Go test started): first
+// as someone without a staff account, who is sent back to the login form
+// with the reason; then as a teamadviseur, who gives their e-mail address
+// for the code, types it and reaches the review. Run by oidc_test.go.
+//
+// Input (JSON on stdin): { url, chromium, button, email }
+// Output (JSON on stdout): { reached: true }
+// Any failed check throws: the message goes to stderr and the exit code is 1.
+
+import { chromium } from 'playwright-core';
+
+const cfg = JSON.parse(await readStdin());
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+  '--no-first-run', '--disable-component-update', '--disable-sync',
+];
+const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  // The refusals this walk asks for: the stranger's 403, the adviser's
+  // 401 with an mfaId (the code still to come).
+  const expected = [403, 401];
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    if (r.url().includes('/auth-with-oauth2') && r.status() === expected[0]) { expected.shift(); return; }
+    problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+
+  await page.goto(`${cfg.url}/review/`);
+  const button = page.getByRole('button', { name: cfg.button, exact: true });
+  await button.click();
+  await page.locator('#login-error').filter({ hasText: 'geen medewerker' }).waitFor();
+  check(!new URL(page.url()).search, `the code stayed in the address: ${page.url()}`);
+
+  await page.getByRole('button', { name: cfg.button, exact: true }).click();
+  await page.getByText('Je bent ingelogd via je organisatie').waitFor();
+  check(expected.length === 0, `the provider's logins were not both answered: ${expected} left`);
+  check(!new URL(page.url()).search, `the code stayed in the address: ${page.url()}`);
+  check(!(await button.isVisible()), 'the provider button still shows on the e-mail step');
+  await page.locator('#oidc-email').fill(cfg.email);
+  const otp = page.waitForResponse((r) => r.url().includes('/request-otp'));
+  await page.getByRole('button', { name: 'Stuur de inlogcode', exact: true }).click();
+  const { otpId } = await (await otp).json();
+  const res = await fetch(`${cfg.url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
+  if (!res.ok) throw new Error(`no login code was mailed for OTP ${otpId}: ${res.status}`);
+  await page.getByLabel('Inlogcode uit de e-mail').fill(await res.text());
+  await page.getByRole('button', { name: 'Inloggen met code', exact: true }).click();
+  await page.getByRole('heading', { name: 'Teamreview', level: 1 }).waitFor();
+  check(problems.length === 0, problems.join('; '));
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify({ reached: true }));
+
+function check(ok, msg) {
+  if (!ok) throw new Error(msg);
+}
+
+async function readStdin() {
+  const chunks = [];
+  for await (const c of process.stdin) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
