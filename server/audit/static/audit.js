@@ -1,8 +1,16 @@
 // The coordinator's view of the access log: a login, a search by client,
 // person and period, and the entries newest first, page by page. Text is
 // only ever put in with textContent.
+//
+// The login is the review page's (/review/api.js, one piece of code for
+// the staff pages): password and the code by e-mail (PocketBase's MFA),
+// or the organisation's identity provider, then the code. The login is
+// kept in the tab's sessionStorage, shared with the review page.
+import {
+  login as passwordLogin, loginWithCode, loginWithOIDC, oidcProvider, oidcReturn, requestCode, session, startOIDC,
+} from '/review/api.js';
+
 const $ = (id) => document.getElementById(id);
-const key = 'samenspel_audit_token';
 
 const labels = {
   action: {
@@ -21,8 +29,7 @@ function status(text) {
 
 async function api(path, opts = {}) {
   const headers = { ...(opts.headers || {}) };
-  const token = sessionStorage.getItem(key);
-  if (token) headers.Authorization = token;
+  if (session.token) headers.Authorization = session.token;
   try {
     const res = await fetch(path, { ...opts, headers, credentials: 'omit', cache: 'no-store' });
     let body = {};
@@ -78,7 +85,7 @@ async function search(more) {
   if (before) q.set('before', before);
   const r = await api('/api/audit/v1/entries?' + q.toString());
   if (r.status === 401 || r.status === 403) {
-    sessionStorage.removeItem(key);
+    session.clear();
     showLogin(r.status === 403 ? 'Alleen coördinatoren kunnen het toegangslog lezen.' : 'Log opnieuw in.');
     return;
   }
@@ -94,36 +101,94 @@ async function search(more) {
   $('more').hidden = !before;
 }
 
+let mfa = null; // { mfaId, otpId? } between the steps of a login
+
 function showLogin(message) {
+  for (const id of ['search', 'results', 'more', 'code-form', 'oidc-email-form']) $(id).hidden = true;
   $('login').hidden = false;
-  $('search').hidden = true;
-  $('results').hidden = true;
-  $('more').hidden = true;
+  mfa = null;
   status(message || '');
+  offerOIDC();
 }
 
-async function login(ev) {
+async function offerOIDC() {
+  const provider = await oidcProvider();
+  if (!provider || $('login').hidden) return;
+  $('oidc-button').textContent = provider.displayName;
+  $('oidc-button').onclick = () => startOIDC(provider);
+  $('oidc').hidden = false;
+}
+
+// step shows the form of the login's next step.
+function step(id, message) {
+  for (const f of ['login', 'oidc', 'oidc-email-form', 'code-form']) $(f).hidden = f !== id;
+  status(message || '');
+  $(id).querySelector('input').focus();
+}
+
+function askCode(email, next) {
+  mfa = next;
+  $('code').value = '';
+  $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
+  step('code-form');
+}
+
+// attempt runs one step of the login; a refusal shows why.
+async function attempt(ev, run, refused) {
   ev.preventDefault();
-  const r = await api('/api/collections/users/auth-with-password', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ identity: $('email').value.trim(), password: $('password').value }),
-  });
-  if (!r.ok) {
-    status('E-mailadres of wachtwoord klopt niet.');
-    return;
+  const button = ev.submitter || ev.target.querySelector('button');
+  button.disabled = true;
+  try {
+    await run();
+  } catch (err) {
+    if (err.status === 400 && /MFA/.test(err.message)) showLogin('Het inloggen duurde te lang. Begin opnieuw.');
+    else status(err.status === 429 ? 'Te vaak geprobeerd. Wacht een paar minuten.' : err.status >= 400 && err.status < 500 ? refused : err.message);
+  } finally {
+    button.disabled = false;
   }
-  sessionStorage.setItem(key, r.body.token);
+}
+
+$('login').addEventListener('submit', (ev) => attempt(ev, async () => {
+  const email = $('email').value.trim();
+  const r = await passwordLogin(email, $('password').value);
   $('password').value = '';
+  if (r.record) showSearch();
+  else askCode(email, r);
+}, 'E-mailadres of wachtwoord klopt niet.'));
+
+$('oidc-email-form').addEventListener('submit', (ev) => attempt(ev, async () => {
+  const email = $('oidc-email').value.trim();
+  askCode(email, await requestCode(email, mfa.mfaId));
+}, 'Dit e-mailadres klopt niet.'));
+
+$('code-form').addEventListener('submit', (ev) => attempt(ev, async () => {
+  await loginWithCode(mfa, $('code').value.replace(/\s/g, ''));
   showSearch();
+}, 'Deze code klopt niet of is verlopen. Kijk in je e-mail.'));
+
+async function finishOIDC(back) {
+  const failed = 'Inloggen via je organisatie lukte niet. Probeer het opnieuw.';
+  if (!back.code) { showLogin(failed); return; }
+  try {
+    const r = await loginWithOIDC(back);
+    if (r.record) { showSearch(); return; }
+    showLogin('');
+    mfa = r;
+    step('oidc-email-form');
+  } catch (err) {
+    showLogin(err.status === 403 ? 'Er is in Samenspel geen medewerker met het e-mailadres van je organisatie.' : failed);
+  }
 }
 
 function showSearch() {
-  $('login').hidden = true;
+  for (const id of ['login', 'oidc', 'oidc-email-form', 'code-form']) $(id).hidden = true;
   $('search').hidden = false;
   status('');
 }
 
-$('login').addEventListener('submit', login);
 $('search').addEventListener('submit', (ev) => { ev.preventDefault(); search(false); });
 $('more').addEventListener('click', () => search(true));
-if (sessionStorage.getItem(key)) showSearch(); else showLogin();
+const back = oidcReturn();
+if (back) finishOIDC(back);
+else if (session.token) showSearch();
+else showLogin();
