@@ -46,31 +46,38 @@ var staffOTPTemplate = core.EmailTemplate{
 // a normal PocketBase token for users proves that both factors passed
 // (sync/devices_login.go).
 func init() {
-	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId(Users)
-		if err != nil {
-			return err
+	m.Register(func(app core.App) error { return requireCodeLogin(app, Users, staffOTPTemplate) }, nil)
+}
+
+// requireCodeLogin turns on PocketBase's OTP and MFA for every account of
+// an auth collection (a code of StaffOTPLength digits by e-mail, after
+// the password or another first factor; no MFA rule, which would let
+// some log in with one factor) and ends every login made before, which
+// passed one factor only.
+func requireCodeLogin(app core.App, collection string, mail core.EmailTemplate) error {
+	c, err := app.FindCollectionByNameOrId(collection)
+	if err != nil {
+		return err
+	}
+	c.OTP.Enabled = true
+	c.OTP.Length = StaffOTPLength
+	c.OTP.Duration = StaffOTPSeconds
+	c.OTP.EmailTemplate = mail
+	c.MFA.Enabled = true
+	c.MFA.Duration = StaffMFASeconds
+	c.MFA.Rule = ""
+	if err := app.Save(c); err != nil {
+		return fmt.Errorf("turn on mfa for %s: %w", collection, err)
+	}
+	accounts, err := app.FindAllRecords(collection)
+	if err != nil {
+		return err
+	}
+	for _, r := range accounts {
+		r.RefreshTokenKey()
+		if err := app.SaveNoValidate(r); err != nil {
+			return fmt.Errorf("end the login of %s %s: %w", collection, r.Id, err)
 		}
-		users.OTP.Enabled = true
-		users.OTP.Length = StaffOTPLength
-		users.OTP.Duration = StaffOTPSeconds
-		users.OTP.EmailTemplate = staffOTPTemplate
-		users.MFA.Enabled = true
-		users.MFA.Duration = StaffMFASeconds
-		users.MFA.Rule = "" // everyone: a rule would let some staff log in with one factor
-		if err := app.Save(users); err != nil {
-			return fmt.Errorf("turn on staff mfa: %w", err)
-		}
-		staff, err := app.FindAllRecords(Users)
-		if err != nil {
-			return err
-		}
-		for _, r := range staff {
-			r.RefreshTokenKey()
-			if err := app.SaveNoValidate(r); err != nil {
-				return fmt.Errorf("end the login of %s: %w", r.Id, err)
-			}
-		}
-		return nil
-	}, nil)
+	}
+	return nil
 }

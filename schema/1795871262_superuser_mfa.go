@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -28,30 +26,6 @@ var superuserOTPTemplate = core.EmailTemplate{
 // is renewed, so their dashboard sessions end.
 func init() {
 	m.Register(func(app core.App) error {
-		su, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-		if err != nil {
-			return err
-		}
-		su.OTP.Enabled = true
-		su.OTP.Length = StaffOTPLength
-		su.OTP.Duration = StaffOTPSeconds
-		su.OTP.EmailTemplate = superuserOTPTemplate
-		su.MFA.Enabled = true
-		su.MFA.Duration = StaffMFASeconds
-		su.MFA.Rule = ""
-		if err := app.Save(su); err != nil {
-			return fmt.Errorf("turn on superuser mfa: %w", err)
-		}
-		all, err := app.FindAllRecords(core.CollectionNameSuperusers)
-		if err != nil {
-			return err
-		}
-		for _, r := range all {
-			r.RefreshTokenKey()
-			if err := app.SaveNoValidate(r); err != nil {
-				return fmt.Errorf("end the login of superuser %s: %w", r.Id, err)
-			}
-		}
-		return nil
+		return requireCodeLogin(app, core.CollectionNameSuperusers, superuserOTPTemplate)
 	}, nil)
 }

@@ -23,18 +23,7 @@ import (
 // it with a server configuration that uses it for staff logins.
 func startOIDC(t *testing.T, mfa string) (*mockoidc.MockOIDC, *server.Config) {
 	t.Helper()
-	m, err := mockoidc.Run()
-	if err != nil {
-		t.Fatalf("start mock OIDC provider: %v", err)
-	}
-	t.Cleanup(func() { _ = m.Shutdown() })
-	cfg := server.DefaultConfig()
-	cfg.Staff.MFA = mfa
-	cfg.Staff.OIDC = server.OIDCConfig{
-		AuthURL: m.AuthorizationEndpoint(), TokenURL: m.TokenEndpoint(), UserInfoURL: m.UserinfoEndpoint(),
-		ClientID: m.ClientID, ClientSecret: m.ClientSecret, DisplayName: "Inloggen met Entra",
-	}
-	return m, cfg
+	return servertest.OIDC(t, mfa, "Inloggen met Entra")
 }
 
 // oidcLogin runs the authorization-code flow over real HTTP as PocketBase's

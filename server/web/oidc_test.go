@@ -20,16 +20,7 @@ func TestReviewPageOIDCLogin(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
 
-	m, err := mockoidc.Run()
-	if err != nil {
-		t.Fatalf("start mock OIDC provider: %v", err)
-	}
-	t.Cleanup(func() { _ = m.Shutdown() })
-	cfg := server.DefaultConfig()
-	cfg.Staff.OIDC = server.OIDCConfig{
-		AuthURL: m.AuthorizationEndpoint(), TokenURL: m.TokenEndpoint(), UserInfoURL: m.UserinfoEndpoint(),
-		ClientID: m.ClientID, ClientSecret: m.ClientSecret, DisplayName: "Inloggen met je werkaccount",
-	}
+	m, cfg := servertest.OIDC(t, server.StaffMFAOTP, "Inloggen met je werkaccount")
 	app := servertest.NewApp(t, cfg)
 	w := servertest.NewWorld(t, app)
 	srv := servertest.Serve(t, app)

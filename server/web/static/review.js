@@ -123,11 +123,7 @@ async function onOIDCEmail(e) {
   try {
     state.mfa = await requestCode(email, state.mfa.mfaId);
     $('oidc-email-form').hidden = true;
-    $('code-form').hidden = false;
-    $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
-    $('code-error').textContent = '';
-    $('code').value = '';
-    $('code').focus();
+    showCodeForm(email);
   } catch (err) {
     error.textContent = err.status === 429 ? 'Te vaak geprobeerd. Wacht een paar minuten.' : err.message;
   } finally {
@@ -159,11 +155,7 @@ async function onLogin(e) {
     state.mfa = step;
     $('login-form').hidden = true;
     $('oidc').hidden = true;
-    $('code-form').hidden = false;
-    $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
-    $('code-error').textContent = '';
-    $('code').value = '';
-    $('code').focus();
+    showCodeForm(email);
   } catch (err) {
     error.textContent = err.status === 400
       ? 'Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het nog eens.'
@@ -171,6 +163,15 @@ async function onLogin(e) {
   } finally {
     button.disabled = false;
   }
+}
+
+// showCodeForm asks for the code mailed to email.
+function showCodeForm(email) {
+  $('code-form').hidden = false;
+  $('code-sent').textContent = `We hebben een e-mail met een inlogcode gestuurd naar ${email}. De code werkt 5 minuten.`;
+  $('code-error').textContent = '';
+  $('code').value = '';
+  $('code').focus();
 }
 
 async function onCode(e) {
