@@ -3,6 +3,8 @@ package sync
 import (
 	"fmt"
 	"time"
+
+	"github.com/pocketbase/dbx"
 )
 
 // RebuildOnce rebuilds both database files (VACUUM) if they have not been
@@ -26,10 +28,10 @@ func (s *Service) RebuildOnce() error {
 	if err := requireSecureDelete(s.app.NonconcurrentDB()); err != nil {
 		return err
 	}
-	if err := s.app.Vacuum(); err != nil {
+	if err := vacuumOnDisk(s.app.NonconcurrentDB()); err != nil {
 		return fmt.Errorf("rebuild data.db: %w", err)
 	}
-	if err := s.app.AuxVacuum(); err != nil {
+	if err := vacuumOnDisk(s.app.AuxNonconcurrentDB()); err != nil {
 		return fmt.Errorf("rebuild auxiliary.db: %w", err)
 	}
 	// In WAL mode the rebuilt pages are in the WAL: until a checkpoint
@@ -45,4 +47,23 @@ func (s *Service) RebuildOnce() error {
 	}
 	s.app.Logger().Info("database files rebuilt once, so that no deleted content stays in free space (secure_delete)", "took", time.Since(start).String())
 	return nil
+}
+
+// vacuumOnDisk rebuilds a database with its temporary copy in a file:
+// the connections keep temporary data in memory (temp_store MEMORY,
+// internal/sqlitecache), where a VACUUM would hold the whole database
+// (+330 MB at an RIBW's size, measured with BenchmarkLoadRIBW). db must
+// be a single connection (the app's writer), so the pragmas and the
+// VACUUM run on the same one.
+func vacuumOnDisk(db dbx.Builder) (err error) {
+	if _, err := db.NewQuery("PRAGMA temp_store = FILE").Execute(); err != nil {
+		return err
+	}
+	defer func() {
+		if _, back := db.NewQuery("PRAGMA temp_store = MEMORY").Execute(); err == nil {
+			err = back
+		}
+	}()
+	_, err = db.NewQuery("VACUUM").Execute()
+	return err
 }

@@ -63,6 +63,14 @@ func TestRebuildOnce(t *testing.T) {
 	t.Parallel()
 	app, w := servertest.NewWorldApp(t)
 	svc := fieldsync.New(app, fieldsync.Config{})
+	var fresh int
+	if err := app.DB().NewQuery("SELECT secure_delete_rebuilt FROM sync_state WHERE id = 1").Row(&fresh); err != nil || fresh != 1 {
+		t.Fatalf("a new database: secure_delete_rebuilt = %d (%v), want 1 (nothing to rebuild)", fresh, err)
+	}
+	// As a database from before the migration, with people in it.
+	if _, err := app.DB().NewQuery("UPDATE sync_state SET secure_delete_rebuilt = 0 WHERE id = 1").Execute(); err != nil {
+		t.Fatal(err)
+	}
 	const old = "Ooievaarsweg-van-voor-de-upgrade-4410"
 	goal := saveGoal(t, app, w.ClientA.Id, old)
 	// An older server's delete: a connection without secure_delete.
@@ -84,9 +92,13 @@ func TestRebuildOnce(t *testing.T) {
 	if fileHolds(t, app, old) {
 		t.Fatal("the earlier title is still in data.db after RebuildOnce")
 	}
-	var done int
+	var done, temp int
 	if err := app.DB().NewQuery("SELECT secure_delete_rebuilt FROM sync_state WHERE id = 1").Row(&done); err != nil || done != 1 {
 		t.Fatalf("secure_delete_rebuilt = %d (%v), want 1", done, err)
+	}
+	// The rebuild kept its copy on disk, then put temporary data back in memory.
+	if err := app.NonconcurrentDB().NewQuery("PRAGMA temp_store").Row(&temp); err != nil || temp != 2 {
+		t.Fatalf("temp_store = %d (%v) after the rebuild, want 2 (memory)", temp, err)
 	}
 	before, err := os.Stat(filepath.Join(app.DataDir(), "data.db"))
 	if err != nil {
