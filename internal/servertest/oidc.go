@@ -1,9 +1,11 @@
 package servertest
 
 import (
+	"net/http/httptest"
 	"testing"
 
 	"github.com/oauth2-proxy/mockoidc"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/samenspel/samenspel/server"
 )
@@ -28,4 +30,15 @@ func OIDC(tb testing.TB, mfa, button string) (*mockoidc.MockOIDC, *server.Config
 		ClientID: m.ClientID, ClientSecret: m.ClientSecret, DisplayName: button,
 	}
 	return m, cfg
+}
+
+// OIDCWorld is a World served over real HTTP whose staff log in through
+// a mock OIDC provider (OIDC, MFA by Samenspel), for browser tests of the
+// login button labelled button.
+func OIDCWorld(tb testing.TB, button string) (*mockoidc.MockOIDC, *tests.TestApp, *World, *httptest.Server) {
+	tb.Helper()
+	m, cfg := OIDC(tb, server.StaffMFAOTP, button)
+	app := NewApp(tb, cfg)
+	w := NewWorld(tb, app)
+	return m, app, w, Serve(tb, app)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/internal/servertest/apt"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server"
 )
 
 // TestFieldAppOIDCLogin logs in to the app in headless Chromium through
@@ -24,10 +23,7 @@ func TestFieldAppOIDCLogin(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
 
-	m, cfg := servertest.OIDC(t, server.StaffMFAOTP, "Inloggen met je werkaccount")
-	app := servertest.NewApp(t, cfg)
-	w := servertest.NewWorld(t, app)
-	srv := servertest.Serve(t, app)
+	m, app, w, srv := servertest.OIDCWorld(t, "Inloggen met je werkaccount")
 	artifacts := filepath.Join(repoRoot(t), "test-artifacts")
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)

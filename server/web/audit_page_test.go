@@ -12,7 +12,6 @@ import (
 	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/internal/servertest/apt"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server"
 	"github.com/samenspel/samenspel/server/audit"
 )
 
@@ -25,10 +24,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
 
-	m, cfg := servertest.OIDC(t, server.StaffMFAOTP, "Inloggen met je werkaccount")
-	app := servertest.NewApp(t, cfg)
-	w := servertest.NewWorld(t, app)
-	srv := servertest.Serve(t, app)
+	m, _, w, srv := servertest.OIDCWorld(t, "Inloggen met je werkaccount")
 
 	// The begeleider reads the client's goals: an entry for the page to find.
 	get(t, srv.URL+"/api/collections/goals/records?filter="+url.QueryEscape("client='"+w.ClientA.Id+"'"), servertest.Token(t, w.BegA), nil)

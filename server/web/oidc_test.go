@@ -8,7 +8,6 @@ import (
 	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/internal/servertest/apt"
 	"github.com/samenspel/samenspel/schema"
-	"github.com/samenspel/samenspel/server"
 )
 
 // TestReviewPageOIDCLogin logs in to the review page in headless Chromium
@@ -20,10 +19,7 @@ func TestReviewPageOIDCLogin(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
 
-	m, cfg := servertest.OIDC(t, server.StaffMFAOTP, "Inloggen met je werkaccount")
-	app := servertest.NewApp(t, cfg)
-	w := servertest.NewWorld(t, app)
-	srv := servertest.Serve(t, app)
+	m, app, w, srv := servertest.OIDCWorld(t, "Inloggen met je werkaccount")
 	before, err := app.CountRecords(schema.Users)
 	if err != nil {
 		t.Fatal(err)
