@@ -119,6 +119,15 @@ func (r *Replicator) Close(ctx context.Context) error {
 	return r.store.Close(ctx)
 }
 
+// Checkpoint copies the database's write-ahead log into it and truncates
+// the log, through Litestream, which first reads what it has not yet
+// replicated: a checkpoint behind its back could make it miss frames and
+// take a whole new snapshot. An erasure uses it to leave no earlier page
+// in the WAL.
+func (r *Replicator) Checkpoint(ctx context.Context) error {
+	return r.db.Checkpoint(ctx, litestream.CheckpointModeTruncate)
+}
+
 // LastReplicated is when the backup last caught up with the database
 // (zero before the first time since Start).
 func (r *Replicator) LastReplicated() time.Time { return r.db.LastSuccessfulSyncAt() }

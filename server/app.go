@@ -208,6 +208,7 @@ func newSyncService(app core.App, cfg *Config, onPull func(fieldsync.PullStats))
 		OnPull:             onPull,
 		Media:              fieldsync.MediaConfig{PendingTTL: cfg.Storage.PendingTTL},
 		StaffIdPMFA:        cfg.Staff.MFA == StaffMFAIdP,
+		CheckpointData:     backupCheckpoint(app, cfg.Backup),
 	})
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,6 +29,22 @@ func BackupLag(app core.App) (lag time.Duration, on bool) {
 		return 0, false
 	}
 	return r.Lag(), true
+}
+
+// backupCheckpoint is how the sync service checkpoints data.db: through
+// the running replicator while backup is on (Litestream owns the
+// checkpoints, docs/backup.md), else SQLite's own (nil).
+func backupCheckpoint(app core.App, cfg BackupConfig) func(context.Context) error {
+	if !cfg.On() {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		r, ok := app.Store().Get(backupStoreKey).(*backup.Replicator)
+		if !ok || r == nil {
+			return errors.New("checkpoint data.db: the backup has not started")
+		}
+		return r.Checkpoint(ctx)
+	}
 }
 
 // replayWindow is the window devices keep acknowledged mutations for: the

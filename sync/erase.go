@@ -388,7 +388,7 @@ func (s *Service) compact() bool {
 		run  func() error
 	}{
 		{"rebuild once", s.RebuildOnce},
-		{"checkpoint data.db", func() error { return checkpoint(s.app.NonconcurrentDB()) }},
+		{"checkpoint data.db", s.checkpointData},
 		{"checkpoint auxiliary.db", func() error { return checkpoint(s.app.AuxNonconcurrentDB()) }},
 	} {
 		if err := step.run(); err != nil {
@@ -397,6 +397,17 @@ func (s *Service) compact() bool {
 		}
 	}
 	return ok
+}
+
+// checkpointData checkpoints data.db and truncates its WAL, as
+// Config.CheckpointData says.
+func (s *Service) checkpointData() error {
+	if s.cfg.CheckpointData != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return s.cfg.CheckpointData(ctx)
+	}
+	return checkpoint(s.app.NonconcurrentDB())
 }
 
 // checkpoint copies the WAL into the database file and truncates it,

@@ -36,7 +36,7 @@ func (s *Service) RebuildOnce() error {
 	}
 	// In WAL mode the rebuilt pages are in the WAL: until a checkpoint
 	// the file keeps the old ones.
-	if err := checkpoint(s.app.NonconcurrentDB()); err != nil {
+	if err := s.checkpointData(); err != nil {
 		return fmt.Errorf("checkpoint data.db after the rebuild: %w", err)
 	}
 	if err := checkpoint(s.app.AuxNonconcurrentDB()); err != nil {

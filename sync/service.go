@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"context"
 	"runtime"
 	gosync "sync"
 	"time"
@@ -36,6 +37,12 @@ type Config struct {
 	// again after a restore (replay.go); nil is DefaultReplayWindow. It is
 	// asked on every answer, so it can follow the backup's lag.
 	ReplayWindow func() time.Duration
+
+	// CheckpointData copies data.db's write-ahead log into the file and
+	// truncates it (an erasure, RebuildOnce); nil is SQLite's
+	// wal_checkpoint(TRUNCATE). With continuous backup on, Litestream
+	// owns the checkpoints and the server passes its own.
+	CheckpointData func(context.Context) error
 
 	// MaxConcurrentPulls bounds the pulls reading the database at once;
 	// more wait their turn (0: twice the CPUs, at least 4).
