@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/samenspel/samenspel/backup"
+	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 // backupStoreKey is where the running replicator is kept in the app's
@@ -32,18 +32,20 @@ func BackupLag(app core.App) (lag time.Duration, on bool) {
 }
 
 // backupCheckpoint is how the sync service checkpoints data.db: through
-// the running replicator while backup is on (Litestream owns the
-// checkpoints, docs/backup.md), else SQLite's own (nil).
+// the replicator while backup is on and runs in this process (Litestream
+// owns the checkpoints, docs/backup.md), else SQLite's own (nil). A
+// command (`samenspel clients erase`) has no replicator: it checkpoints
+// itself, and a Litestream running in the server may then upload a new
+// snapshot, which costs an upload, never data.
 func backupCheckpoint(app core.App, cfg BackupConfig) func(context.Context) error {
 	if !cfg.On() {
 		return nil
 	}
 	return func(ctx context.Context) error {
-		r, ok := app.Store().Get(backupStoreKey).(*backup.Replicator)
-		if !ok || r == nil {
-			return errors.New("checkpoint data.db: the backup has not started")
+		if r, ok := app.Store().Get(backupStoreKey).(*backup.Replicator); ok && r != nil {
+			return r.Checkpoint(ctx)
 		}
-		return r.Checkpoint(ctx)
+		return fieldsync.CheckpointTruncate(app.NonconcurrentDB())
 	}
 }
 

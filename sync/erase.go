@@ -389,7 +389,7 @@ func (s *Service) compact() bool {
 	}{
 		{"rebuild once", s.RebuildOnce},
 		{"checkpoint data.db", s.checkpointData},
-		{"checkpoint auxiliary.db", func() error { return checkpoint(s.app.AuxNonconcurrentDB()) }},
+		{"checkpoint auxiliary.db", func() error { return CheckpointTruncate(s.app.AuxNonconcurrentDB()) }},
 	} {
 		if err := step.run(); err != nil {
 			s.app.Logger().Error("erasure: "+step.name, "error", err.Error())
@@ -407,12 +407,12 @@ func (s *Service) checkpointData() error {
 		defer cancel()
 		return s.cfg.CheckpointData(ctx)
 	}
-	return checkpoint(s.app.NonconcurrentDB())
+	return CheckpointTruncate(s.app.NonconcurrentDB())
 }
 
-// checkpoint copies the WAL into the database file and truncates it,
-// retrying for a few seconds while readers still use its frames.
-func checkpoint(db dbx.Builder) error {
+// CheckpointTruncate copies the WAL into the database file and truncates
+// it, retrying for a few seconds while readers still use its frames.
+func CheckpointTruncate(db dbx.Builder) error {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		var busy, frames, done int

@@ -39,7 +39,7 @@ func (s *Service) RebuildOnce() error {
 	if err := s.checkpointData(); err != nil {
 		return fmt.Errorf("checkpoint data.db after the rebuild: %w", err)
 	}
-	if err := checkpoint(s.app.AuxNonconcurrentDB()); err != nil {
+	if err := CheckpointTruncate(s.app.AuxNonconcurrentDB()); err != nil {
 		return fmt.Errorf("checkpoint auxiliary.db after the rebuild: %w", err)
 	}
 	if _, err := s.app.NonconcurrentDB().NewQuery("UPDATE sync_state SET secure_delete_rebuilt = 1 WHERE id = 1").Execute(); err != nil {
