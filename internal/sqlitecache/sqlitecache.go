@@ -91,6 +91,17 @@ func connect(dbPath, extra string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-" + strconv.Itoa(cache) + ")" +
 		"&_pragma=secure_delete(ON)" + extra
+	if !reader {
+		// The writer begins its transactions with the write lock
+		// (BEGIN IMMEDIATE): a transaction that read first and wrote
+		// later failed at once (SQLITE_BUSY, no busy wait) when another
+		// connection had committed in between: Litestream's bookkeeping
+		// after its checkpoints, or `samenspel clients erase` in a
+		// second process. With the lock taken at BEGIN, the other
+		// writer waits its busy timeout instead. The readers stay
+		// deferred: they never write.
+		pragmas += "&_txlock=immediate"
+	}
 	db, err := dbx.Open(DriverName, dbPath+pragmas)
 	if err != nil {
 		return nil, err
