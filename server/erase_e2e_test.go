@@ -80,7 +80,7 @@ func TestEraseClientWithBackup(t *testing.T) {
 		AccessKey: key, SecretKey: secret, SyncInterval: 200 * time.Millisecond, Retention: time.Hour,
 	}}
 	runEraseClient(t, cfg, func(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) string {
-		admin := &restCaller{t: t, base: base, token: servertest.Token(t, mustSuperuser(t, app, "backup@example.nl"))}
+		admin := &restCaller{t: t, base: base, token: servertest.Token(t, servertest.NewSuperuser(t, app, "backup@example.nl"))}
 		// The backup's latest state before the erasure holds the client
 		// (the search can find them).
 		if raw := restoreLatest(t, admin, cfg.Backup.S3); !bytes.Contains(raw, []byte(zwName)) {
@@ -185,26 +185,11 @@ func eraseByRESTDelete(superuser bool) eraseStep {
 	return func(t *testing.T, app *tests.TestApp, base string, w *servertest.World, client string) string {
 		who := w.Coord
 		if superuser {
-			who = mustSuperuser(t, app, "beheer@example.nl")
+			who = servertest.NewSuperuser(t, app, "beheer@example.nl")
 		}
 		(&restCaller{t: t, base: base, token: servertest.Token(t, who)}).do("DELETE", "/api/collections/clients/records/"+client, nil, 204, nil)
 		return who.Id
 	}
-}
-
-func mustSuperuser(t *testing.T, app core.App, email string) *core.Record {
-	t.Helper()
-	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(col)
-	su.SetEmail(email)
-	su.SetPassword("beheer-wachtwoord-1")
-	if err := app.Save(su); err != nil {
-		t.Fatal(err)
-	}
-	return su
 }
 
 // The client's words: each must be gone after the erasure.
@@ -426,7 +411,7 @@ func TestEraseWho(t *testing.T) {
 	if e.Code != "not_found" {
 		t.Errorf("second erasure: code %q", e.Code)
 	}
-	as(mustSuperuser(t, app, "beheer@example.nl")).do("POST", path(w.ClientB.Id), nil, 200, nil)
+	as(servertest.NewSuperuser(t, app, "beheer@example.nl")).do("POST", path(w.ClientB.Id), nil, 200, nil)
 }
 
 type restCaller struct {
@@ -641,7 +626,7 @@ func TestEraseOnDeleteWho(t *testing.T) {
 	as(w.BegA).do("DELETE", del(w.ClientA.Id), nil, 404, nil)
 
 	// A superuser as the coordinator.
-	su := mustSuperuser(t, app, "beheer@example.nl")
+	su := servertest.NewSuperuser(t, app, "beheer@example.nl")
 	var imp struct{ Token string }
 	as(su).do("POST", "/api/collections/users/impersonate/"+w.Coord.Id, map[string]any{}, 200, &imp)
 	(&restCaller{t: t, base: srv.URL, token: imp.Token}).do("DELETE", del(w.ClientB.Id), nil, 204, nil)

@@ -202,7 +202,7 @@ func TestStaffMFAStaysOn(t *testing.T) {
 	app := servertest.NewApp(t, nil)
 	base := servertest.Serve(t, app).URL
 
-	su := mustSuperuserToken(t, app)
+	su := servertest.Token(t, servertest.NewSuperuser(t, app, "beheer@example.nl"))
 	status, body := patch(t, base+"/api/collections/users", su, map[string]any{"mfa": map[string]any{"enabled": false}})
 	if status != http.StatusBadRequest || !strings.Contains(body["message"].(string), "SAMENSPEL_STAFF_MFA=idp") {
 		t.Fatalf("turning MFA off in the dashboard: %d %v, want 400 naming SAMENSPEL_STAFF_MFA", status, body)
@@ -232,13 +232,13 @@ func TestSuperuserMFA(t *testing.T) {
 	t.Parallel()
 	app := servertest.NewApp(t, nil)
 	base := servertest.Serve(t, app).URL
-	su := mustSuperuserToken(t, app)
+	su := servertest.Token(t, servertest.NewSuperuser(t, app, "beheer@example.nl"))
 
-	status, body := post(t, base+"/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": "beheer@example.nl", "password": "een-lang-wachtwoord"})
+	status, body := post(t, base+"/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": "beheer@example.nl", "password": servertest.Password})
 	if status != http.StatusUnauthorized || body["mfaId"] == nil || body["token"] != nil {
 		t.Fatalf("superuser password login: %d %v, want 401 with an mfaId and no token", status, body)
 	}
-	token := servertest.LogIn(t, base, core.CollectionNameSuperusers, "beheer@example.nl", "een-lang-wachtwoord")
+	token := servertest.LogIn(t, base, core.CollectionNameSuperusers, "beheer@example.nl", servertest.Password)
 	if status, _ := send(t, http.MethodGet, base+"/api/settings", token, nil); status != http.StatusOK {
 		t.Fatalf("settings with the superuser's two-factor token: %d", status)
 	}
@@ -331,21 +331,6 @@ func mustCount(t *testing.T, app core.App, collection string) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func mustSuperuserToken(t *testing.T, app core.App) string {
-	t.Helper()
-	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(col)
-	su.SetEmail("beheer@example.nl")
-	su.SetPassword("een-lang-wachtwoord")
-	if err := app.Save(su); err != nil {
-		t.Fatal(err)
-	}
-	return servertest.Token(t, su)
 }
 
 // lockedBuffer is a log the server writes to from its goroutines.

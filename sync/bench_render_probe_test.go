@@ -100,6 +100,24 @@ func BenchmarkRenderStoreProbe(b *testing.B) {
 		}
 		pages = append(pages, page)
 	}
+	// drain reads every (version, json) row of q and counts them.
+	drain := func(b *testing.B, q *dbx.Query) int {
+		rs, err := q.Rows()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rs.Close()
+		n := 0
+		var version int64
+		var js []byte
+		for rs.Next() {
+			if err := rs.Scan(&version, &js); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		return n
+	}
 	read := func(b *testing.B, query func(col string) string) {
 		n := 0
 		m := benchMeasure(b)
@@ -112,19 +130,7 @@ func BenchmarkRenderStoreProbe(b *testing.B) {
 					for k, v := range params {
 						p[k] = v
 					}
-					rs, err := r.NewQuery(query(col)).Bind(p).Rows()
-					if err != nil {
-						b.Fatal(err)
-					}
-					var version int64
-					var js []byte
-					for rs.Next() {
-						if err := rs.Scan(&version, &js); err != nil {
-							b.Fatal(err)
-						}
-						n++
-					}
-					rs.Close()
+					n += drain(b, r.NewQuery(query(col)).Bind(p))
 				}
 			}
 		}
@@ -151,19 +157,7 @@ func BenchmarkRenderStoreProbe(b *testing.B) {
 		for b.Loop() {
 			n = 0
 			for _, col := range benchListed {
-				rs, err := r.NewQuery(fmt.Sprintf("SELECT [[%s.version]], %s FROM {{%s}}", col, exprs[col], col)).Bind(params).Rows()
-				if err != nil {
-					b.Fatal(err)
-				}
-				var version int64
-				var js []byte
-				for rs.Next() {
-					if err := rs.Scan(&version, &js); err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
-				rs.Close()
+				n += drain(b, r.NewQuery(fmt.Sprintf("SELECT [[%s.version]], %s FROM {{%s}}", col, exprs[col], col)).Bind(params))
 			}
 		}
 		m.finish(n, 0)

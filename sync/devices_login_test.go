@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"github.com/samenspel/samenspel/internal/apierr"
 	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
@@ -49,7 +47,7 @@ func TestRegisterNeedsStaffMFA(t *testing.T) {
 	}
 
 	// A superuser's impersonation token passed no MFA of the staff member's.
-	su := mustSuperuser(t, s.app)
+	su := servertest.NewSuperuser(t, s.app, "beheer@example.nl")
 	imp := s.do("POST", "/api/collections/users/impersonate/"+s.w.BegB.Id, servertest.Token(t, su), map[string]any{})
 	var impOut struct{ Token string }
 	if imp.status != http.StatusOK || json.Unmarshal(imp.body, &impOut) != nil || impOut.Token == "" {
@@ -89,19 +87,4 @@ func TestRegisterNeedsStaffMFA(t *testing.T) {
 	if n, err := s.app.CountRecords(schema.SyncDevices); err != nil || n != 2 {
 		t.Fatalf("devices=%d (%v), want 2: the refused registrations left no device", n, err)
 	}
-}
-
-func mustSuperuser(t *testing.T, app core.App) *core.Record {
-	t.Helper()
-	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(col)
-	su.SetEmail("beheer@example.nl")
-	su.SetPassword("een-lang-wachtwoord")
-	if err := app.Save(su); err != nil {
-		t.Fatal(err)
-	}
-	return su
 }

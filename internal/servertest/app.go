@@ -96,3 +96,20 @@ func newAppOn(tb testing.TB, dir string, cfg *server.Config) *tests.TestApp {
 	}
 	return app
 }
+
+// NewSuperuser saves a superuser (PocketBase's administrator) with the
+// given e-mail address and Password.
+func NewSuperuser(tb testing.TB, app core.App, email string) *core.Record {
+	tb.Helper()
+	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		tb.Fatalf("superusers: %v", err)
+	}
+	su := core.NewRecord(col)
+	su.SetEmail(email)
+	su.SetPassword(Password)
+	if err := app.Save(su); err != nil {
+		tb.Fatalf("save superuser: %v", err)
+	}
+	return su
+}

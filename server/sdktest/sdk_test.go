@@ -26,7 +26,7 @@ func TestSDKSeesWhatRulesAllow(t *testing.T) {
 
 	app := servertest.NewApp(t, nil)
 	w := servertest.NewWorld(t, app)
-	root := mustSuperuser(t, app, "root@example.nl")
+	root := servertest.NewSuperuser(t, app, "root@example.nl")
 	srv := servertest.Serve(t, app)
 
 	type person struct {
@@ -213,21 +213,6 @@ func mustRuleIDs(tb testing.TB, app core.App, c *core.Collection, auth *core.Rec
 	}
 	slices.Sort(ids)
 	return ids, false
-}
-
-func mustSuperuser(tb testing.TB, app core.App, email string) *core.Record {
-	tb.Helper()
-	c, err := app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		tb.Fatalf("superusers: %v", err)
-	}
-	r := core.NewRecord(c)
-	r.SetEmail(email)
-	r.SetPassword(servertest.Password)
-	if err := app.Save(r); err != nil {
-		tb.Fatalf("save superuser: %v", err)
-	}
-	return r
 }
 
 // mustRunListAll runs listall.mjs and decodes what it printed.

@@ -3,8 +3,6 @@ package web_test
 import (
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/internal/servertest/apt"
 )
@@ -16,20 +14,11 @@ func TestDashboardLoginNeedsCode(t *testing.T) {
 	chromium := apt.Tool(t, "/usr/bin/chromium", "chromium")
 	node := servertest.NodeModules(t, "e2e", "playwright-core")
 	app := servertest.NewApp(t, nil)
-	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(col)
-	su.SetEmail("beheer@example.nl")
-	su.SetPassword("een-lang-wachtwoord")
-	if err := app.Save(su); err != nil {
-		t.Fatal(err)
-	}
+	servertest.NewSuperuser(t, app, "beheer@example.nl")
 	srv := servertest.Serve(t, app)
 	var out struct{ CodeAsked, LoggedIn bool }
 	mustRunScript(t, node, "dashboard.mjs", map[string]any{
-		"url": srv.URL, "chromium": chromium, "email": "beheer@example.nl", "password": "een-lang-wachtwoord",
+		"url": srv.URL, "chromium": chromium, "email": "beheer@example.nl", "password": servertest.Password,
 	}, &out)
 	if !out.CodeAsked || !out.LoggedIn {
 		t.Fatalf("dashboard login: %+v, want the code asked and then in", out)
