@@ -25,6 +25,8 @@ try {
   const expected = [403, 401];
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  let exchanges = 0; // auth-with-oauth2 requests
+  page.on('request', (r) => { if (r.url().includes('/auth-with-oauth2')) exchanges++; });
   page.on('response', (r) => {
     if (r.status() < 400) return;
     if (r.url().includes('/auth-with-oauth2') && r.status() === expected[0]) { expected.shift(); return; }
@@ -35,6 +37,14 @@ try {
   });
 
   await page.goto(`${cfg.url}/review/`);
+  // A link with someone else's code, while this tab waits for its own
+  // login (login CSRF): the state does not match, nothing is exchanged.
+  await page.evaluate(() => sessionStorage.setItem('samenspel.review.oidc', JSON.stringify({ state: 'van-deze-tab', codeVerifier: 'v' })));
+  await page.goto(`${cfg.url}/review/?code=code-van-een-ander&state=vervalst`);
+  await page.locator('#login-error').filter({ hasText: 'lukte niet' }).waitFor();
+  check(exchanges === 0, `a code with a forged state was exchanged (${exchanges} requests)`);
+  check(!new URL(page.url()).search, `the forged code stayed in the address: ${page.url()}`);
+
   const button = page.getByRole('button', { name: cfg.button, exact: true });
   await button.click();
   await page.locator('#login-error').filter({ hasText: 'geen medewerker' }).waitFor();
