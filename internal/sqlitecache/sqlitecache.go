@@ -114,7 +114,7 @@ func connect(dbPath, extra string) (*dbx.DB, error) {
 // so no earlier version of a client's words stays behind in free space.
 // An erasure (sync/erase.go) then needs no rebuild of the file, which
 // held the write lock for seconds per 100 MB; only the write-ahead log is
-// truncated. Databases from before are rebuilt once (server/securedelete.go).
+// truncated. Databases from before are rebuilt once (sync/securedelete.go).
 //
 // Page cache of one connection, in KiB. 4 MB per reader brought the
 // storm of docs/load.md under 300 MB (216 MB; 340 MB at 8 MB, 1,052 MB at
