@@ -32,7 +32,9 @@ func liveBuckets(tx core.App, collection, id string) ([]string, error) {
 }
 
 // feedSave records that a record was created or its content changed: every
-// bucket of its scope gets the new seq, buckets it left get a delete. If
+// bucket of its scope gets the new seq, buckets it left get a delete, and
+// the render store keeps the record as a pull sends it, at that seq
+// (schema/render_store.go). If
 // its scope changed, the records whose scope follows it move too. An
 // update of a record whose scope cannot move (schema.ScopeMayMove) just
 // moves the record's rows forward, in one statement. Whether a record's
@@ -44,36 +46,63 @@ func feedSave(tx core.App, r *core.Record, isNew bool) error {
 	if err != nil {
 		return err
 	}
-	if !isNew && !schema.ScopeMayMove(collection) {
-		moved, err := moveLive(tx, collection, id, seq, opUpsert)
-		if err != nil || moved {
+	stores := schema.StoresRender(r.Collection())
+	if stores && !isNew {
+		if err := schema.DropRender(tx.DB(), collection, id); err != nil {
 			return err
 		}
 	}
+	moved := false
+	if !isNew && !schema.ScopeMayMove(collection) {
+		if moved, err = moveLive(tx, collection, id, seq, opUpsert); err != nil {
+			return err
+		}
+	}
+	scopeMoved := false
+	if !moved {
+		if scopeMoved, err = writeScope(tx, collection, id, seq, isNew); err != nil {
+			return err
+		}
+	}
+	if stores {
+		if err := schema.StoreRender(tx.DB(), r.Collection(), id, seq); err != nil {
+			return err
+		}
+	}
+	if scopeMoved {
+		return cascadeScope(tx, collection, id)
+	}
+	return nil
+}
+
+// writeScope writes the record's rows at seq into every bucket of its
+// scope and deletes into the buckets it left. It reports whether an
+// existing record's buckets changed.
+func writeScope(tx core.App, collection, id string, seq int64, isNew bool) (bool, error) {
 	scope, err := schema.ScopeOf(tx.DB(), collection, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	buckets := scope.Buckets()
 	var old []string
 	if !isNew {
 		if old, err = liveBuckets(tx, collection, id); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if err := writeFeed(tx, collection, id, seq, buckets, minus(old, buckets)); err != nil {
-		return err
+		return false, err
 	}
-	if isNew || slices.Equal(old, buckets) {
-		return nil
-	}
-	return cascadeScope(tx, collection, id)
+	return !isNew && !slices.Equal(old, buckets), nil
 }
 
 // feedDelete turns every live bucket row of the record into a tombstone.
 func feedDelete(tx core.App, collection, id string) error {
 	seq, err := schema.NextFeedSeq(tx.DB())
 	if err != nil {
+		return err
+	}
+	if err := schema.DropRender(tx.DB(), collection, id); err != nil {
 		return err
 	}
 	_, err = moveLive(tx, collection, id, seq, opDelete)

@@ -28,6 +28,7 @@ type feedTable struct {
 	seq      int64
 	rows     map[string]feedCell // "collection/id|bucket"
 	versions map[string]int      // collection/id
+	renders  map[int64]string    // the render store, by seq
 }
 
 type feedCell struct {
@@ -37,7 +38,22 @@ type feedCell struct {
 
 func readFeed(tb testing.TB, app core.App) feedTable {
 	tb.Helper()
-	t := feedTable{rows: map[string]feedCell{}, versions: map[string]int{}}
+	t := feedTable{rows: map[string]feedCell{}, versions: map[string]int{}, renders: map[int64]string{}}
+	// The render store is written with the feed, by every path, and
+	// always says what rendering the records now says.
+	if bad, err := servertest.RenderStoreMismatches(app); err != nil || len(bad) > 0 {
+		tb.Fatalf("render store: %v %q", err, bad)
+	}
+	var renders []struct {
+		Seq  int64  `db:"seq"`
+		Rest string `db:"rest"`
+	}
+	if err := app.DB().NewQuery("SELECT seq, collection || '/' || record_id || '|' || version || '|' || clients || '|' || json AS rest FROM sync_render").All(&renders); err != nil {
+		tb.Fatalf("render store: %v", err)
+	}
+	for _, r := range renders {
+		t.renders[r.Seq] = r.Rest
+	}
 	if err := app.DB().NewQuery("SELECT seq FROM sync_state WHERE id = 1").Row(&t.seq); err != nil {
 		tb.Fatalf("feed seq: %v", err)
 	}
@@ -222,6 +238,9 @@ func mustNotChange(tb testing.TB, before, after feedTable) {
 	}
 	if !reflect.DeepEqual(after.rows, before.rows) {
 		tb.Errorf("sync_feed changed: %d rows -> %d rows", len(before.rows), len(after.rows))
+	}
+	if !reflect.DeepEqual(after.renders, before.renders) {
+		tb.Errorf("render store changed: %d rows -> %d", len(before.renders), len(after.renders))
 	}
 	if !reflect.DeepEqual(after.versions, before.versions) {
 		for rec, v := range after.versions {

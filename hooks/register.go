@@ -23,6 +23,8 @@ func Register(app core.App) error {
 	app.OnRecordUpdateRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorUpdate", Func: stampRequestAuthor})
 	app.OnRecordDeleteRequest(synced...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "samenspelAuthorDelete", Func: stampRequestAuthor})
 
+	app.OnCollectionAfterUpdateSuccess(synced...).Bind(&hook.Handler[*core.CollectionEvent]{Id: "samenspelRenderStore", Func: refillRenders})
+
 	app.OnRecordEnrich().Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "samenspelHideFields", Func: hideFields})
 
 	app.OnBatchRequest().Bind(&hook.Handler[*core.BatchRequestEvent]{Id: "samenspelBatchBodies", Func: checkBatchBodies})

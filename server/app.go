@@ -131,6 +131,7 @@ func Register(app core.App, cfg *Config) error {
 			if err := svc.RebuildOnce(); err != nil {
 				se.App.Logger().Error("rebuild the database files once for secure_delete", "error", err.Error())
 			}
+			refreshRenders(se.App)
 			if err := mountSync(se, svc, limit, cfg, rec, mx); err != nil {
 				return err
 			}

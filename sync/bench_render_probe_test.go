@@ -33,6 +33,7 @@ package sync_test
 // already costs what the whole scan does. Not built.
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -162,6 +163,67 @@ func BenchmarkRenderStoreProbe(b *testing.B) {
 		}
 		m.finish(n, 0)
 	})
+	// The rendered JSON keyed by the record's feed seq: every bucket row of
+	// a record carries the seq of its last change, so a pull that joins its
+	// feed rows to such a table reads it in key order (one index range scan
+	// of the feed, then rowid lookups in ascending order), not by id.
+	if _, err := w.NewQuery(`CREATE TABLE probe_seq (seq INTEGER PRIMARY KEY, version INTEGER NOT NULL, json TEXT NOT NULL)`).Execute(); err != nil {
+		b.Fatal(err)
+	}
+	before = size()
+	cpu0, t0 = benchProcessCPU(), time.Now()
+	for _, col := range benchListed {
+		q := fmt.Sprintf("INSERT INTO probe_seq SELECT f.seq, [[%s.version]], %s FROM sync_feed f JOIN {{%s}} ON [[%s.id]] = f.record_id WHERE f.bucket = '*' AND f.collection = '%s' AND f.op = 0",
+			col, exprs[col], col, col, col)
+		if _, err := w.NewQuery(q).Bind(params).Execute(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fill, fillWall = benchProcessCPU()-cpu0, time.Since(t0)
+	fmt.Printf("probe: seq-keyed store of %d records took %s CPU (%s wall); database %d MB -> %d MB\n",
+		env.data.total, fill.Round(time.Millisecond), fillWall.Round(time.Millisecond), before>>20, size()>>20)
+	feedPages := func(b *testing.B, q string, cols int) {
+		n := 0
+		m := benchMeasure(b)
+		for b.Loop() {
+			n = 0
+			var last int64
+			for {
+				rs, err := r.NewQuery(q).Bind(dbx.Params{"b": schema.BucketAll, "p": last, "n": benchPullLimit}).Rows()
+				if err != nil {
+					b.Fatal(err)
+				}
+				got := 0
+				dest := make([]any, cols)
+				raws := make([]sql.RawBytes, cols)
+				for i := range dest {
+					dest[i] = &raws[i]
+				}
+				var seq int64
+				dest[0] = &seq
+				for rs.Next() {
+					if err := rs.Scan(dest...); err != nil {
+						b.Fatal(err)
+					}
+					got++
+					last = seq
+				}
+				rs.Close()
+				n += got
+				if got < benchPullLimit {
+					break
+				}
+			}
+		}
+		m.finish(n, 0)
+	}
+	b.Run("feed-only", func(b *testing.B) {
+		feedPages(b, "SELECT seq, collection, record_id, op FROM sync_feed WHERE bucket = {:b} AND seq > {:p} ORDER BY seq LIMIT {:n}", 4)
+	})
+	b.Run("feed-store-seq", func(b *testing.B) {
+		feedPages(b, "SELECT f.seq, f.collection, f.record_id, f.op, p.version, p.json FROM sync_feed f LEFT JOIN probe_seq p ON p.seq = f.seq WHERE f.bucket = {:b} AND f.seq > {:p} ORDER BY f.seq LIMIT {:n}", 6)
+	})
+	b.Run("sqlite-scan-json", func(b *testing.B) { benchScanJSON(b, env) })
 	benchRatio(b, "records read from a render table vs rendered by json_object", b.Name()+"/render-store", b.Name()+"/render-sql", 0)
 	benchRatio(b, "records rendered in table order vs by id in feed order", b.Name()+"/render-table-order", b.Name()+"/render-sql", 0)
 }

@@ -304,6 +304,14 @@ func eraseFeed(tx core.App, params dbx.Params, e *Erasure) error {
 	if err := tx.DB().NewQuery("SELECT DISTINCT bucket FROM sync_feed WHERE bucket != {:bucket} AND (" + rows + ")").Bind(params).Column(&buckets); err != nil {
 		return fmt.Errorf("erase feed: %w", err)
 	}
+	// The hooks dropped the deleted records' renderings; this makes sure,
+	// by the rows about to go.
+	_, err := tx.DB().NewQuery(`DELETE FROM sync_render WHERE seq IN (SELECT seq FROM sync_feed
+		WHERE collection IN (SELECT value FROM json_each({:synced})) AND record_id IN (SELECT value FROM json_each({:ids})) AND bucket = {:all})`).
+		Bind(dbx.Params{"synced": mustJSON(schema.Synced), "ids": params["ids"], "all": schema.BucketAll}).Execute()
+	if err != nil {
+		return fmt.Errorf("erase renderings: %w", err)
+	}
 	res, err := tx.DB().NewQuery("DELETE FROM sync_feed WHERE " + rows).Bind(params).Execute()
 	if err != nil {
 		return fmt.Errorf("erase feed: %w", err)

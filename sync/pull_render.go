@@ -9,6 +9,7 @@ import (
 	gosync "sync"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/schema"
@@ -31,25 +32,47 @@ func putPageBuf(b *bytes.Buffer) {
 	}
 }
 
-// renderPage reads the records of the page's upserts and writes the page as
-// the protocol's JSON into buf. Records are rendered by SQLite (see
-// recordJSON). With touched set, each record's clients are read along with
-// it and counted there. It returns the cursor and has_more it wrote.
-func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer, touched *accesslog.Touches) (PageEnd, error) {
-	ids := map[string][]string{}
+// renderPage writes the page as the protocol's JSON into buf: each
+// upsert's record as the render store keeps it, where it has it for this
+// person, or else rendered from the record by SQLite (loadRecords). With
+// touched set, each record's clients are counted there. It returns the
+// cursor and has_more it wrote.
+func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *bytes.Buffer, touched *accesslog.Touches, arena *[]byte) (PageEnd, error) {
+	usable := storeUse{dev: dev, app: s.app, shapes: map[string]int64{}}
+	ids := map[string][]string{}     // to render
+	parents := map[string][]string{} // stored, whose clients are read from a parent row
 	for _, r := range p.rows {
-		if r.Op == 0 {
+		if r.Op != 0 {
+			continue
+		}
+		ok, err := usable.of(r)
+		if err != nil {
+			return PageEnd{}, err
+		}
+		switch {
+		case !ok:
 			ids[r.Collection] = append(ids[r.Collection], r.RecordID)
+		case touched != nil && schema.ClientsFromParent(r.Collection):
+			parents[r.Collection] = append(parents[r.Collection], r.RecordID)
 		}
 	}
-	records := make(map[recordKey]renderedRecord, len(p.rows))
-	arena := getArena(len(p.rows) * recordSizeHint)
-	defer putArena(arena)
+	records := make(map[recordKey]renderedRecord, len(ids))
 	for collection, list := range ids {
 		if err := s.loadRecords(tx, dev, collection, list, records, touched != nil, arena); err != nil {
 			return PageEnd{}, err
 		}
 	}
+	parentClients := map[recordKey][]string{}
+	for collection, list := range parents {
+		got, err := schema.ClientsOf(tx, collection, list)
+		if err != nil {
+			return PageEnd{}, err
+		}
+		for id, cs := range got {
+			parentClients[recordKey{collection, id}] = cs
+		}
+	}
+	p.rendered = len(records)
 
 	// The cursor and has_more go first: a client reading the answer as it
 	// arrives can ask for the next page before the changes are in.
@@ -72,7 +95,14 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	n := 0
 	var clients []string
 	for _, r := range p.rows {
-		rec, ok := records[recordKey{r.Collection, r.RecordID}]
+		k := recordKey{r.Collection, r.RecordID}
+		rec, ok := records[k]
+		if !ok && r.Op == 0 && r.stored.json != nil {
+			rec, ok = renderedRecord{version: r.stored.version, json: r.stored.json, clients: string(r.stored.clients)}, true
+			if cs, from := parentClients[k]; from {
+				rec.clients = mustJSON(cs)
+			}
+		}
 		if r.Op == 0 && !ok {
 			continue // cannot happen in one snapshot; never send a half change
 		}
@@ -118,6 +148,35 @@ func writeChangeHead(buf *bytes.Buffer, collection, id, op string) {
 	buf.WriteByte('"')
 }
 
+// storeUse tells which of a page's upserts may be sent as the render
+// store keeps them: the store has the row, of the collection's current
+// shape, and nothing of the collection is hidden from the person.
+type storeUse struct {
+	dev    *Device
+	app    core.App
+	shapes map[string]int64 // by collection; 0: not for this person
+}
+
+func (u *storeUse) of(r feedRow) (bool, error) {
+	if r.stored.json == nil {
+		return false, nil
+	}
+	shape, ok := u.shapes[r.Collection]
+	if !ok {
+		c, err := u.app.FindCachedCollectionByNameOrId(r.Collection)
+		if err != nil {
+			return false, fmt.Errorf("collection %s: %w", r.Collection, err)
+		}
+		if schema.StoresRender(c) && len(schema.HiddenFields(u.dev.Principal, c)) == 0 {
+			if _, shape, err = schema.RenderExpr(c); err != nil {
+				return false, err
+			}
+		}
+		u.shapes[r.Collection] = shape
+	}
+	return shape != 0 && shape == r.stored.shape, nil
+}
+
 type renderedRecord struct {
 	version int64
 	json    []byte
@@ -144,6 +203,15 @@ func putArena(a *[]byte) {
 	}
 }
 
+// appendArena copies b into the arena and returns the copy. Appending may
+// move the arena: copies made before keep the old array, which still
+// holds their bytes.
+func appendArena(arena *[]byte, b []byte) []byte {
+	start := len(*arena)
+	*arena = append(*arena, b...)
+	return (*arena)[start:len(*arena):len(*arena)]
+}
+
 // loadRecords renders the given records of one collection into out, and
 // with withClients reads which clients each is about. The JSON is copied
 // into arena (nil: a slice per record); out's records share its memory and
@@ -154,7 +222,7 @@ func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, id
 		return fmt.Errorf("collection %s: %w", collection, err)
 	}
 	// Rendered for this person: what is hidden from them never leaves.
-	expr, err := recordJSON(c, schema.HiddenFields(dev.Principal, c))
+	expr, err := schema.RecordJSON(c, schema.HiddenFields(dev.Principal, c))
 	if err != nil {
 		return err
 	}
@@ -184,11 +252,7 @@ func (s *Service) loadRecords(tx dbx.Builder, dev *Device, collection string, id
 		if err := rows.Scan(&id, &version, &raw, &clients); err != nil {
 			return fmt.Errorf("scan %s: %w", collection, err)
 		}
-		// Appending may move the arena: records already read keep the
-		// old array, which still holds their bytes.
-		start := len(*arena)
-		*arena = append(*arena, raw...)
-		out[recordKey{collection, id}] = renderedRecord{version: version, json: (*arena)[start:len(*arena):len(*arena)], clients: clients}
+		out[recordKey{collection, id}] = renderedRecord{version: version, json: appendArena(arena, raw), clients: clients}
 	}
 	return rows.Err()
 }
@@ -199,4 +263,10 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// manages reports whether a principal holds the manage rule of the auth
+// collections (sees every e-mail).
+func manages(p schema.Principal) bool {
+	return p.Collection == schema.Users && p.Role == schema.RoleCoordinator
 }

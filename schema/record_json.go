@@ -1,4 +1,4 @@
-package sync
+package schema
 
 import (
 	"fmt"
@@ -6,11 +6,9 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/samenspel/samenspel/schema"
 )
 
-// recordJSON builds, for one collection, the SQL expression that makes
+// RecordJSON builds, for one collection, the SQL expression that makes
 // SQLite render a row as the JSON a device receives: every field the API
 // would show, typed as PocketBase's REST API types it (relations and
 // multi-selects as arrays, bools as true/false, JSON fields as JSON).
@@ -18,12 +16,12 @@ import (
 // bytes.
 //
 // Hidden fields (password, tokenKey, authorship) never leave, nor do the
-// fields hidden from the person pulling (omit: schema.HiddenFields, client
+// fields hidden from the person pulling (omit: HiddenFields, client
 // ids for team advisers). For auth
 // collections the e-mail follows PocketBase's rule: shown when
 // emailVisibility is on, to the record's owner, and to coordinators (who
 // hold the manage rule).
-func recordJSON(c *core.Collection, omit []string) (string, error) {
+func RecordJSON(c *core.Collection, omit []string) (string, error) {
 	var pairs []string
 	var emailExpr string
 	for _, f := range c.Fields {
@@ -74,10 +72,4 @@ func multi(col string, multiple bool) string {
 		return fmt.Sprintf("COALESCE(%s, '')", col)
 	}
 	return fmt.Sprintf("CASE WHEN json_valid(%s) AND json_type(%s) = 'array' THEN json(%s) ELSE json('[]') END", col, col, col)
-}
-
-// manages reports whether a principal holds the manage rule of the auth
-// collections (sees every e-mail).
-func manages(p schema.Principal) bool {
-	return p.Collection == schema.Users && p.Role == schema.RoleCoordinator
 }

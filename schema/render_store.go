@@ -1,0 +1,172 @@
+package schema
+
+import (
+	"fmt"
+	"hash/fnv"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The render store (table sync_render) keeps every record of a
+// collection that renders the same for everyone as the JSON a pull sends
+// (RecordJSON with nothing omitted), with its version and the clients it
+// is about (for the access log). A row is keyed by the seq of the
+// record's row in BucketAll, which every bucket row of the record shares
+// after a change of its content: a pull joins its feed rows to the store
+// on seq, reading it in key order, with no lookup by id and no rendering
+// (issue 13; BenchmarkRenderStoreProbe measured the layouts).
+//
+// The store is a cache of what the records say, never the truth: a feed
+// row that finds no row of its seq, or one of another shape (the
+// collection's fields changed since), is rendered from the record as
+// before. The write hooks keep it (hooks/feed.go): a change of content
+// drops the record's row and stores it at its new seq, in the same
+// transaction; a delete drops it. A record moved to another bucket
+// without a change of content (a client moving team) keeps its row at its
+// BucketAll seq, and its rows in the new buckets, at a newer seq, miss and
+// are rendered.
+//
+// Not stored: auth collections (clients, users), whose e-mail shows to
+// some readers and not to others. Readers from whom a collection's fields
+// are hidden (HiddenFields) do not use it.
+
+// StoresRender reports whether the records of c are kept rendered.
+func StoresRender(c *core.Collection) bool {
+	return IsSynced(c.Name) && !c.IsAuth()
+}
+
+// RenderExpr returns the SQL rendering of c's records for the store and
+// its shape: a hash of the expression, so a row rendered before a change
+// of the collection's fields is told from a current one.
+func RenderExpr(c *core.Collection) (expr string, shape int64, err error) {
+	expr, err = RecordJSON(c, nil)
+	if err != nil {
+		return "", 0, err
+	}
+	h := fnv.New64a()
+	h.Write([]byte(expr))
+	return expr, int64(h.Sum64()), nil
+}
+
+// storedClients is the clients expression kept with a record: ” where
+// the clients come from a parent row (a step's goal, a photo's
+// observation), which can change without a write of the record; a pull
+// reads those from the records (ClientsOf).
+func storedClients(collection string) string {
+	if ClientsFromParent(collection) {
+		return "''"
+	}
+	if e, ok := ClientsExpr(collection, collection); ok {
+		return "COALESCE(" + e + ", '')"
+	}
+	return "''"
+}
+
+// ClientsFromParent reports whether the clients of a record of collection
+// are read from another record (so the render store does not keep them).
+func ClientsFromParent(collection string) bool {
+	return collection == GoalSteps || collection == Media
+}
+
+// renderSelect selects, from the records of c joined as %s, the store's
+// columns after seq and collection.
+func renderSelect(c *core.Collection, expr string) string {
+	return fmt.Sprintf("[[%[1]s.id]], {:shape}, [[%[1]s.version]], %[2]s, %[3]s", c.Name, storedClients(c.Name), expr)
+}
+
+// DropRender removes a record's stored rendering: call it before the
+// record's feed rows move (it finds the row by the record's BucketAll seq).
+func DropRender(db dbx.Builder, collection, id string) error {
+	_, err := db.NewQuery("DELETE FROM sync_render WHERE seq = (SELECT seq FROM sync_feed WHERE collection = {:c} AND record_id = {:id} AND bucket = {:all})").
+		Bind(dbx.Params{"c": collection, "id": id, "all": BucketAll}).Execute()
+	if err != nil {
+		return fmt.Errorf("drop rendering of %s/%s: %w", collection, id, err)
+	}
+	return nil
+}
+
+// StoreRender renders the stored record into the store at seq, the seq
+// its feed rows now carry.
+func StoreRender(db dbx.Builder, c *core.Collection, id string, seq int64) error {
+	expr, shape, err := RenderExpr(c)
+	if err != nil {
+		return err
+	}
+	q := fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, version, clients, json) SELECT {:seq}, {:c}, %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
+		renderSelect(c, expr), c.Name, c.Name)
+	_, err = db.NewQuery(q).Bind(dbx.Params{"seq": seq, "c": c.Name, "id": id, "shape": shape}).Execute()
+	if err != nil {
+		return fmt.Errorf("store rendering of %s/%s: %w", c.Name, id, err)
+	}
+	return nil
+}
+
+// FillRenders brings the store of c up to date: rows of another shape go,
+// and every live record without a row is rendered. It returns how many
+// rows it dropped and stored.
+func FillRenders(db dbx.Builder, c *core.Collection) (dropped, stored int64, err error) {
+	expr, shape, err := RenderExpr(c)
+	if err != nil {
+		return 0, 0, err
+	}
+	params := dbx.Params{"c": c.Name, "shape": shape, "all": BucketAll}
+	res, err := db.NewQuery("DELETE FROM sync_render WHERE collection = {:c} AND shape != {:shape}").Bind(params).Execute()
+	if err != nil {
+		return 0, 0, fmt.Errorf("fill renderings of %s: %w", c.Name, err)
+	}
+	dropped, _ = res.RowsAffected()
+	q := fmt.Sprintf(`INSERT INTO sync_render (seq, collection, record_id, shape, version, clients, json)
+		SELECT f.seq, {:c}, %s FROM sync_feed f JOIN {{%s}} ON [[%s.id]] = f.record_id
+		WHERE f.collection = {:c} AND f.bucket = {:all} AND f.op = 0 AND NOT EXISTS (SELECT 1 FROM sync_render r WHERE r.seq = f.seq)`,
+		renderSelect(c, expr), c.Name, c.Name)
+	res, err = db.NewQuery(q).Bind(params).Execute()
+	if err != nil {
+		return 0, 0, fmt.Errorf("fill renderings of %s: %w", c.Name, err)
+	}
+	stored, _ = res.RowsAffected()
+	return dropped, stored, nil
+}
+
+// DropStaleRenders removes rows of the store that no record's BucketAll
+// row points at any more (left by a write outside the hooks), so nothing
+// deleted lingers in it. It returns how many it removed.
+func DropStaleRenders(db dbx.Builder) (int64, error) {
+	res, err := db.NewQuery(`DELETE FROM sync_render WHERE NOT EXISTS (SELECT 1 FROM sync_feed f
+		WHERE f.collection = sync_render.collection AND f.record_id = sync_render.record_id AND f.bucket = {:all} AND f.seq = sync_render.seq AND f.op = 0)`).
+		Bind(dbx.Params{"all": BucketAll}).Execute()
+	if err != nil {
+		return 0, fmt.Errorf("drop stale renderings: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// RefreshRenders runs DropStaleRenders and FillRenders for every stored
+// collection: at the server's start, so the store follows migrations and
+// writes made while the hooks were not bound.
+func RefreshRenders(app core.App) (dropped, stored int64, err error) {
+	err = app.RunInTransaction(func(tx core.App) error {
+		n, err := DropStaleRenders(tx.DB())
+		if err != nil {
+			return err
+		}
+		dropped = n
+		for _, name := range Synced {
+			c, err := tx.FindCollectionByNameOrId(name)
+			if err != nil {
+				return fmt.Errorf("refresh renderings: %w", err)
+			}
+			if !StoresRender(c) {
+				continue
+			}
+			d, s, err := FillRenders(tx.DB(), c)
+			if err != nil {
+				return err
+			}
+			dropped, stored = dropped+d, stored+s
+		}
+		return nil
+	})
+	return dropped, stored, err
+}
