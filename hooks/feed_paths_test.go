@@ -48,7 +48,7 @@ func readFeed(tb testing.TB, app core.App) feedTable {
 		Seq  int64  `db:"seq"`
 		Rest string `db:"rest"`
 	}
-	if err := app.DB().NewQuery("SELECT seq, collection || '/' || record_id || '|' || version || '|' || clients || '|' || json AS rest FROM sync_render").All(&renders); err != nil {
+	if err := app.DB().NewQuery("SELECT seq, collection || '/' || record_id || '|' || change AS rest FROM sync_render").All(&renders); err != nil {
 		tb.Fatalf("render store: %v", err)
 	}
 	for _, r := range renders {

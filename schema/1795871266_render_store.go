@@ -6,7 +6,8 @@ import (
 )
 
 // The render store (render_store.go): the JSON a pull sends, per record,
-// keyed by the seq of the record's last change. Filled here for the
+// keyed by the seq of the record's last change. change is
+// "shape|clients|\"version\":N,\"record\":{...}" (see StoredChange). Filled here for the
 // records there are; the write hooks keep it from then on.
 const renderStoreSQL = `
 CREATE TABLE sync_render (
@@ -14,9 +15,7 @@ CREATE TABLE sync_render (
 	collection TEXT NOT NULL,
 	record_id  TEXT NOT NULL,
 	shape      INTEGER NOT NULL,
-	version    INTEGER NOT NULL,
-	clients    TEXT NOT NULL,
-	json       TEXT NOT NULL
+	change     TEXT NOT NULL
 );
 `
 

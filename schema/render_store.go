@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"hash/fnv"
 
@@ -69,10 +70,62 @@ func ClientsFromParent(collection string) bool {
 	return collection == GoalSteps || collection == Media
 }
 
-// renderSelect selects, from the records of c joined as %s, the store's
-// columns after seq and collection.
+// renderSelect selects, from the records of c, the store's columns after
+// seq and collection: record_id, shape and change.
 func renderSelect(c *core.Collection, expr string) string {
-	return fmt.Sprintf("[[%[1]s.id]], {:shape}, [[%[1]s.version]], %[2]s, %[3]s", c.Name, storedClients(c.Name), expr)
+	return fmt.Sprintf(`[[%[1]s.id]], {:shape}, {:shape} || '|' || %[2]s || '|"version":' || [[%[1]s.version]] || ',"record":' || %[3]s`,
+		c.Name, storedClients(c.Name), expr)
+}
+
+// StoredChange splits a row's change: the shape it was rendered in, the
+// clients the record is about (ParseClients reads them; empty where
+// ClientsFromParent) and the tail of the change as a pull sends it,
+// "version":N,"record":{...}. The shape comes first so a reader can tell a
+// current row without a column of its own; clients (ids, or a JSON array
+// of ids) hold no '|'. ok is false for a change of another form.
+func StoredChange(change []byte) (shape int64, clients, tail []byte, ok bool) {
+	i := bytes.IndexByte(change, '|')
+	if i <= 0 {
+		return 0, nil, nil, false
+	}
+	j := bytes.IndexByte(change[i+1:], '|')
+	if j < 0 {
+		return 0, nil, nil, false
+	}
+	shape, ok = parseInt(change[:i])
+	if !ok {
+		return 0, nil, nil, false
+	}
+	return shape, change[i+1 : i+1+j], change[i+2+j:], true
+}
+
+// parseInt reads a decimal int64 as SQLite writes one (strconv.ParseInt
+// would want a string: one allocation a record of a pull).
+func parseInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if neg {
+		if n > 1<<63 {
+			return 0, false
+		}
+		return -int64(n), true
+	}
+	if n > 1<<63-1 {
+		return 0, false
+	}
+	return int64(n), true
 }
 
 // DropRender removes a record's stored rendering: call it before the
@@ -93,7 +146,7 @@ func StoreRender(db dbx.Builder, c *core.Collection, id string, seq int64) error
 	if err != nil {
 		return err
 	}
-	q := fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, version, clients, json) SELECT {:seq}, {:c}, %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
+	q := fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, change) SELECT {:seq}, {:c}, %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
 		renderSelect(c, expr), c.Name, c.Name)
 	_, err = db.NewQuery(q).Bind(dbx.Params{"seq": seq, "c": c.Name, "id": id, "shape": shape}).Execute()
 	if err != nil {
@@ -116,7 +169,7 @@ func FillRenders(db dbx.Builder, c *core.Collection) (dropped, stored int64, err
 		return 0, 0, fmt.Errorf("fill renderings of %s: %w", c.Name, err)
 	}
 	dropped, _ = res.RowsAffected()
-	q := fmt.Sprintf(`INSERT INTO sync_render (seq, collection, record_id, shape, version, clients, json)
+	q := fmt.Sprintf(`INSERT INTO sync_render (seq, collection, record_id, shape, change)
 		SELECT f.seq, {:c}, %s FROM sync_feed f JOIN {{%s}} ON [[%s.id]] = f.record_id
 		WHERE f.collection = {:c} AND f.bucket = {:all} AND f.op = 0 AND NOT EXISTS (SELECT 1 FROM sync_render r WHERE r.seq = f.seq)`,
 		renderSelect(c, expr), c.Name, c.Name)

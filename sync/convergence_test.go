@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	"github.com/samenspel/samenspel/sync/client"
 )
@@ -66,6 +67,11 @@ func runConvergence(t *testing.T, seed uint64, steps int) {
 		s.assertConverged(d)
 	}
 	s.assertNothingLost()
+	// Pushes, REST writes and scope changes kept the render store what
+	// rendering the records says (schema/render_store.go).
+	if bad, err := servertest.RenderStoreMismatches(s.app); err != nil || len(bad) > 0 {
+		t.Fatalf("seed %d: render store: %v %q", seed, err, bad)
+	}
 }
 
 // settle syncs every device until no device has anything left to push,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/apierr"
+	"github.com/samenspel/samenspel/schema"
 )
 
 // PullRequest is a pull as the device sent it.
@@ -39,13 +40,12 @@ type feedRow struct {
 }
 
 // storedRender is a record as the render store keeps it
-// (schema/render_store.go). json is nil when the store had no row of the
-// feed row's seq; json and clients live in the page's arena.
+// (schema.StoredChange). tail is nil when the store had no row of the
+// feed row's seq; clients and tail live in the page's arena.
 type storedRender struct {
 	shape   int64
-	version int64
 	clients []byte
-	json    []byte
+	tail    []byte // "version":N,"record":{...}
 }
 
 // page is what one pull sends.
@@ -407,16 +407,18 @@ func mergedRows(tx *dbx.Tx, buckets []string, pos map[string]int64, rejoined map
 		names[s] = s
 		return s
 	}
-	var bucket, collection, clients, js sql.RawBytes
+	var bucket, collection, change sql.RawBytes
 	for rs.Next() {
 		var r feedRow
-		if err := rs.Scan(&bucket, &r.Seq, &collection, &r.RecordID, &r.Op, &r.stored.shape, &r.stored.version, &clients, &js); err != nil {
+		if err := rs.Scan(&bucket, &r.Seq, &collection, &r.RecordID, &r.Op, &change); err != nil {
 			return nil, fmt.Errorf("read feed: %w", err)
 		}
 		r.Bucket, r.Collection = intern(bucket), intern(collection)
-		if js != nil {
-			r.stored.clients = appendArena(arena, clients)
-			r.stored.json = appendArena(arena, js)
+		if change != nil {
+			// A row of another form is not sent: the record is rendered.
+			if shape, clients, tail, ok := schema.StoredChange(appendArena(arena, change)); ok {
+				r.stored = storedRender{shape: shape, clients: clients, tail: tail}
+			}
 		}
 		rows = append(rows, r)
 	}
@@ -439,7 +441,7 @@ func mergedQuery(buckets []string, pos map[string]int64, rejoined map[string]boo
 			q.WriteString(" UNION ALL ")
 		}
 		k := strconv.Itoa(i)
-		q.WriteString("SELECT f.bucket AS bucket, f.seq AS seq, f.collection, f.record_id, f.op, COALESCE(r.shape, 0), COALESCE(r.version, 0), r.clients, r.json" +
+		q.WriteString("SELECT f.bucket AS bucket, f.seq AS seq, f.collection, f.record_id, f.op, r.change" +
 			" FROM sync_feed f LEFT JOIN sync_render r ON r.seq = f.seq AND f.op = 0 AND r.record_id = f.record_id AND r.collection = f.collection" +
 			" WHERE f.bucket = {:b" + k + "} AND f.seq > {:p" + k + "} AND f.op <= {:op" + k + "}")
 		params["b"+k], params["p"+k], params["op"+k] = b, pos[b], maxOp

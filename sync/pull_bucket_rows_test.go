@@ -29,7 +29,7 @@ func TestBucketRowsAsSortedReference(t *testing.T) {
 		seq INTEGER NOT NULL, op INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (collection, record_id, bucket)) WITHOUT ROWID;
 		CREATE INDEX sync_feed_bucket_seq ON sync_feed (bucket, seq, op);
 		CREATE TABLE sync_render (seq INTEGER PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
-		shape INTEGER NOT NULL, version INTEGER NOT NULL, clients TEXT NOT NULL, json TEXT NOT NULL)`).Execute(); err != nil {
+		shape INTEGER NOT NULL, change TEXT NOT NULL)`).Execute(); err != nil {
 		t.Fatal(err)
 	}
 	fill, err := db.Begin()
@@ -44,9 +44,10 @@ func TestBucketRowsAsSortedReference(t *testing.T) {
 		// comes with it, a delete without.
 		var stored storedRender
 		if rng.IntN(4) > 0 {
-			stored = storedRender{shape: 7, version: seq % 5, clients: []byte(fmt.Sprintf("c%d", seq%3)), json: []byte(fmt.Sprintf(`{"seq":%d}`, seq))}
+			stored = storedRender{shape: -7 + seq%3, clients: []byte(fmt.Sprintf("c%d", seq%3)), tail: []byte(fmt.Sprintf(`"version":%d,"record":{"seq":%d}`, seq%5, seq))}
+			change := fmt.Sprintf("%d|%s|%s", stored.shape, stored.clients, stored.tail)
 			if _, err := fill.Insert("sync_render", dbx.Params{"seq": seq, "collection": "goals", "record_id": fmt.Sprintf("r%d", seq),
-				"shape": stored.shape, "version": stored.version, "clients": string(stored.clients), "json": string(stored.json)}).Execute(); err != nil {
+				"shape": stored.shape, "change": change}).Execute(); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -133,6 +134,6 @@ func TestBucketRowsAsSortedReference(t *testing.T) {
 
 func sameFeedRow(a, b feedRow) bool {
 	return a.Bucket == b.Bucket && a.Seq == b.Seq && a.Collection == b.Collection && a.RecordID == b.RecordID && a.Op == b.Op &&
-		a.stored.shape == b.stored.shape && a.stored.version == b.stored.version &&
-		bytes.Equal(a.stored.clients, b.stored.clients) && bytes.Equal(a.stored.json, b.stored.json) && (a.stored.json == nil) == (b.stored.json == nil)
+		a.stored.shape == b.stored.shape && bytes.Equal(a.stored.clients, b.stored.clients) &&
+		bytes.Equal(a.stored.tail, b.stored.tail) && (a.stored.tail == nil) == (b.stored.tail == nil)
 }

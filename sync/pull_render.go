@@ -97,13 +97,8 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	for _, r := range p.rows {
 		k := recordKey{r.Collection, r.RecordID}
 		rec, ok := records[k]
-		if !ok && r.Op == 0 && r.stored.json != nil {
-			rec, ok = renderedRecord{version: r.stored.version, json: r.stored.json, clients: string(r.stored.clients)}, true
-			if cs, from := parentClients[k]; from {
-				rec.clients = mustJSON(cs)
-			}
-		}
-		if r.Op == 0 && !ok {
+		stored := !ok && r.Op == 0 && r.stored.tail != nil
+		if r.Op == 0 && !ok && !stored {
 			continue // cannot happen in one snapshot; never send a half change
 		}
 		if n > 0 {
@@ -115,13 +110,26 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 			buf.WriteByte('}')
 			continue
 		}
-		if touched != nil && rec.clients != "" {
-			clients = schema.ParseClients(rec.clients, clients[:0])
+		if touched != nil {
+			switch {
+			case !stored:
+				clients = schema.ParseClients(rec.clients, clients[:0])
+			case schema.ClientsFromParent(r.Collection):
+				clients = append(clients[:0], parentClients[k]...)
+			default:
+				clients = schema.ParseClients(string(r.stored.clients), clients[:0])
+			}
 			for _, c := range clients {
 				touched.Add(c, accesslog.ActionRead, r.Collection, 1)
 			}
 		}
 		writeChangeHead(buf, r.Collection, r.RecordID, "upsert")
+		if stored {
+			buf.WriteByte(',')
+			buf.Write(r.stored.tail)
+			buf.WriteByte('}')
+			continue
+		}
 		buf.WriteString(`,"version":`)
 		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), rec.version, 10))
 		buf.WriteString(`,"record":`)
@@ -158,7 +166,7 @@ type storeUse struct {
 }
 
 func (u *storeUse) of(r feedRow) (bool, error) {
-	if r.stored.json == nil {
+	if r.stored.tail == nil {
 		return false, nil
 	}
 	shape, ok := u.shapes[r.Collection]

@@ -22,12 +22,10 @@ func RenderStoreMismatches(app core.App) ([]string, error) {
 		Collection string `db:"collection"`
 		RecordID   string `db:"record_id"`
 		Shape      int64  `db:"shape"`
-		Version    int64  `db:"version"`
-		Clients    string `db:"clients"`
-		JSON       string `db:"json"`
+		Change     string `db:"change"`
 	}
 	var stored []row
-	if err := app.DB().NewQuery("SELECT seq, collection, record_id, shape, version, clients, json FROM sync_render").All(&stored); err != nil {
+	if err := app.DB().NewQuery("SELECT seq, collection, record_id, shape, change FROM sync_render").All(&stored); err != nil {
 		return nil, err
 	}
 	bySeq := map[int64]row{}
@@ -51,7 +49,13 @@ func RenderStoreMismatches(app core.App) ([]string, error) {
 		if e, ok := schema.ClientsExpr(name, name); ok && !schema.ClientsFromParent(name) {
 			clients = "COALESCE(" + e + ", '')"
 		}
-		var live []row
+		var live []struct {
+			Seq      int64  `db:"seq"`
+			RecordID string `db:"record_id"`
+			Version  int64  `db:"version"`
+			Clients  string `db:"clients"`
+			JSON     string `db:"json"`
+		}
 		err = app.DB().NewQuery(fmt.Sprintf(`SELECT f.seq AS seq, [[%[1]s.id]] AS record_id, [[%[1]s.version]] AS version, %[2]s AS clients, %[3]s AS json
 			FROM {{%[1]s}} JOIN sync_feed f ON f.collection = {:c} AND f.record_id = [[%[1]s.id]] AND f.bucket = {:all} AND f.op = 0`, name, clients, expr)).
 			Bind(dbx.Params{"c": name, "all": schema.BucketAll}).All(&live)
@@ -61,7 +65,8 @@ func RenderStoreMismatches(app core.App) ([]string, error) {
 		for _, l := range live {
 			got, ok := bySeq[l.Seq]
 			delete(bySeq, l.Seq)
-			want := row{Seq: l.Seq, Collection: name, RecordID: l.RecordID, Shape: shape, Version: l.Version, Clients: l.Clients, JSON: l.JSON}
+			want := row{Seq: l.Seq, Collection: name, RecordID: l.RecordID, Shape: shape,
+				Change: fmt.Sprintf(`%d|%s|"version":%d,"record":%s`, shape, l.Clients, l.Version, l.JSON)}
 			switch {
 			case !ok:
 				out = append(out, fmt.Sprintf("%s/%s: no row at seq %d", name, l.RecordID, l.Seq))
