@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"hash/fnv"
+	"regexp"
+	"strconv"
+	"strings"
+	gosync "sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -142,17 +146,49 @@ func DropRender(db dbx.Builder, collection, id string) error {
 // StoreRender renders the stored record into the store at seq, the seq
 // its feed rows now carry.
 func StoreRender(db dbx.Builder, c *core.Collection, id string, seq int64) error {
-	expr, shape, err := RenderExpr(c)
+	q, err := storeRenderSQL(c)
 	if err != nil {
 		return err
 	}
-	q := fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, change) SELECT {:seq}, {:c}, %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
-		renderSelect(c, expr), c.Name, c.Name)
-	_, err = db.NewQuery(q).Bind(dbx.Params{"seq": seq, "c": c.Name, "id": id, "shape": shape}).Execute()
-	if err != nil {
+	if _, err = db.NewQuery(q).Bind(dbx.Params{"seq": seq, "id": id}).Execute(); err != nil {
 		return fmt.Errorf("store rendering of %s/%s: %w", c.Name, id, err)
 	}
 	return nil
+}
+
+// storeRenders holds StoreRender's statement per rendering expression
+// (one a collection and shape), with its names quoted and its constants
+// written in: dbx rewrites every [[name]] of a statement on every call, and
+// for a rendering of twenty fields that cost as much as running it.
+var storeRenders gosync.Map // expression -> statement
+
+func storeRenderSQL(c *core.Collection) (string, error) {
+	expr, shape, err := RenderExpr(c)
+	if err != nil {
+		return "", err
+	}
+	if q, ok := storeRenders.Load(expr); ok {
+		return q.(string), nil
+	}
+	sel := strings.ReplaceAll(renderSelect(c, expr), "{:shape}", strconv.FormatInt(shape, 10))
+	q := quoteNames(fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, change) SELECT {:seq}, '%s', %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
+		c.Name, sel, c.Name, c.Name))
+	storeRenders.Store(expr, q)
+	return q, nil
+}
+
+// quoteNames quotes the {{table}} and [[table.column]] names of a
+// statement as dbx does for SQLite, once.
+var dbxNames = regexp.MustCompile(`(\{\{[\w\-\. ]+\}\}|\[\[[\w\-\. ]+\]\])`)
+
+func quoteNames(q string) string {
+	return dbxNames.ReplaceAllStringFunc(q, func(m string) string {
+		parts := strings.Split(m[2:len(m)-2], ".")
+		for i, p := range parts {
+			parts[i] = "`" + p + "`"
+		}
+		return strings.Join(parts, ".")
+	})
 }
 
 // FillRenders brings the store of c up to date: rows of another shape go,
