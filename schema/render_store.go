@@ -150,31 +150,59 @@ func StoreRender(db dbx.Builder, c *core.Collection, id string, seq int64) error
 	if err != nil {
 		return err
 	}
-	if _, err = db.NewQuery(q).Bind(dbx.Params{"seq": seq, "id": id}).Execute(); err != nil {
+	if exec := executorOf(db); exec != nil {
+		_, err = exec.Exec(q.positional, seq, id)
+	} else {
+		_, err = db.NewQuery(q.named).Bind(dbx.Params{"seq": seq, "id": id}).Execute()
+	}
+	if err != nil {
 		return fmt.Errorf("store rendering of %s/%s: %w", c.Name, id, err)
 	}
 	return nil
 }
 
-// storeRenders holds StoreRender's statement per rendering expression
-// (one a collection and shape), with its names quoted and its constants
-// written in: dbx rewrites every [[name]] of a statement on every call, and
-// for a rendering of twenty fields that cost as much as running it.
-var storeRenders gosync.Map // expression -> statement
+// storeStatement is StoreRender's statement for one rendering, its names
+// quoted and its constants written in, with ? placeholders (seq, id) and
+// with dbx's.
+type storeStatement struct{ positional, named string }
 
-func storeRenderSQL(c *core.Collection) (string, error) {
+// storeRenders holds StoreRender's statement per rendering expression (one
+// a collection and shape). Through dbx, a write paid for its rewriting of
+// the whole statement (two regular expressions over a twenty-field
+// rendering) as much as for running it: the statement goes to the
+// transaction's executor as it is.
+var storeRenders gosync.Map // expression -> storeStatement
+
+func storeRenderSQL(c *core.Collection) (storeStatement, error) {
 	expr, shape, err := RenderExpr(c)
 	if err != nil {
-		return "", err
+		return storeStatement{}, err
 	}
 	if q, ok := storeRenders.Load(expr); ok {
-		return q.(string), nil
+		return q.(storeStatement), nil
 	}
 	sel := strings.ReplaceAll(renderSelect(c, expr), "{:shape}", strconv.FormatInt(shape, 10))
-	q := quoteNames(fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, change) SELECT {:seq}, '%s', %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
+	named := quoteNames(fmt.Sprintf("INSERT INTO sync_render (seq, collection, record_id, shape, change) SELECT {:seq}, '%s', %s FROM {{%s}} WHERE [[%s.id]] = {:id}",
 		c.Name, sel, c.Name, c.Name))
+	q := storeStatement{positional: strings.NewReplacer("{:seq}", "?", "{:id}", "?").Replace(named), named: named}
 	storeRenders.Store(expr, q)
 	return q, nil
+}
+
+// executorOf is the database/sql side of a dbx builder (a transaction's
+// *sql.Tx), or nil.
+func executorOf(db dbx.Builder) dbx.Executor {
+	b := db
+	switch d := db.(type) {
+	case *dbx.Tx:
+		b = d.Builder
+	case *dbx.DB:
+		b = d.Builder
+	}
+	if e, ok := b.(interface{ Executor() dbx.Executor }); ok {
+		return e.Executor()
+	}
+	return nil
 }
 
 // quoteNames quotes the {{table}} and [[table.column]] names of a
