@@ -11,13 +11,12 @@ import (
 	"github.com/samenspel/samenspel/schema"
 )
 
-// StoreRender writes past dbx, through the transaction's own *sql.Tx: in
-// the transaction it is given, so a rollback takes its row with it.
+// StoreRender writes past dbx, through the transaction's own *sql.Tx (the
+// hooks always write in one): in the transaction it is given, so a
+// rollback takes its row with it. (Outside a transaction PocketBase's
+// builder is its own type, and StoreRender goes through dbx.)
 func TestStoreRenderWritesInTheTransaction(t *testing.T) {
 	app, w := servertest.NewWorldApp(t)
-	if _, ok := schema.ExecutorOf(app.DB()).(*sql.DB); !ok {
-		t.Fatalf("outside a transaction: executor %T, want *sql.DB", schema.ExecutorOf(app.DB()))
-	}
 	goals, err := app.FindCollectionByNameOrId(schema.Goals)
 	if err != nil {
 		t.Fatal(err)
