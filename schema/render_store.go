@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"regexp"
@@ -227,48 +228,46 @@ func FillRenders(db dbx.Builder, c *core.Collection) (dropped, stored int64, err
 	if err != nil {
 		return 0, 0, err
 	}
-	params := dbx.Params{"c": c.Name, "shape": shape, "all": BucketAll}
-	res, err := db.NewQuery("DELETE FROM sync_render WHERE collection = {:c} AND shape != {:shape}").Bind(params).Execute()
+	res, err := db.NewQuery("DELETE FROM sync_render WHERE collection = {:c} AND shape != {:shape}").Bind(dbx.Params{"c": c.Name, "shape": shape}).Execute()
 	if err != nil {
 		return 0, 0, fmt.Errorf("fill renderings of %s: %w", c.Name, err)
 	}
 	dropped, _ = res.RowsAffected()
+	stored, err = renderMissing(db, c, expr, shape)
+	return dropped, stored, err
+}
+
+// renderMissing renders into the store every live record of c that has no
+// row at its BucketAll seq.
+func renderMissing(db dbx.Builder, c *core.Collection, expr string, shape int64) (int64, error) {
 	q := fmt.Sprintf(`INSERT INTO sync_render (seq, collection, record_id, shape, change)
 		SELECT f.seq, {:c}, %s FROM sync_feed f JOIN {{%s}} ON [[%s.id]] = f.record_id
 		WHERE f.collection = {:c} AND f.bucket = {:all} AND f.op = 0 AND NOT EXISTS (SELECT 1 FROM sync_render r WHERE r.seq = f.seq)`,
 		renderSelect(c, expr), c.Name, c.Name)
-	res, err = db.NewQuery(q).Bind(params).Execute()
+	res, err := db.NewQuery(q).Bind(dbx.Params{"c": c.Name, "shape": shape, "all": BucketAll}).Execute()
 	if err != nil {
-		return 0, 0, fmt.Errorf("fill renderings of %s: %w", c.Name, err)
-	}
-	stored, _ = res.RowsAffected()
-	return dropped, stored, nil
-}
-
-// DropStaleRenders removes rows of the store that no record's BucketAll
-// row points at any more (left by a write outside the hooks), so nothing
-// deleted lingers in it. It returns how many it removed.
-func DropStaleRenders(db dbx.Builder) (int64, error) {
-	res, err := db.NewQuery(`DELETE FROM sync_render WHERE NOT EXISTS (SELECT 1 FROM sync_feed f
-		WHERE f.collection = sync_render.collection AND f.record_id = sync_render.record_id AND f.bucket = {:all} AND f.seq = sync_render.seq AND f.op = 0)`).
-		Bind(dbx.Params{"all": BucketAll}).Execute()
-	if err != nil {
-		return 0, fmt.Errorf("drop stale renderings: %w", err)
+		return 0, fmt.Errorf("fill renderings of %s: %w", c.Name, err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
 }
 
-// RefreshRenders runs DropStaleRenders and FillRenders for every stored
-// collection: at the server's start, so the store follows migrations and
-// writes made while the hooks were not bound.
+// RefreshRenders brings the whole store up to date, at the server's start,
+// so it follows migrations and writes made while the hooks were not bound:
+// in one pass over the store, rows go that no record's BucketAll row
+// points at any more (nothing deleted lingers in it) or that are of
+// another shape than their collection's now; then every live record
+// without a row is rendered. It returns how many rows it dropped and
+// stored.
 func RefreshRenders(app core.App) (dropped, stored int64, err error) {
 	err = app.RunInTransaction(func(tx core.App) error {
-		n, err := DropStaleRenders(tx.DB())
-		if err != nil {
-			return err
+		type current struct {
+			c     *core.Collection
+			expr  string
+			shape int64
 		}
-		dropped = n
+		var all []current
+		shapes := map[string]int64{}
 		for _, name := range Synced {
 			c, err := tx.FindCollectionByNameOrId(name)
 			if err != nil {
@@ -277,11 +276,31 @@ func RefreshRenders(app core.App) (dropped, stored int64, err error) {
 			if !StoresRender(c) {
 				continue
 			}
-			d, s, err := FillRenders(tx.DB(), c)
+			expr, shape, err := RenderExpr(c)
 			if err != nil {
 				return err
 			}
-			dropped, stored = dropped+d, stored+s
+			all = append(all, current{c, expr, shape})
+			shapes[name] = shape
+		}
+		raw, err := json.Marshal(shapes)
+		if err != nil {
+			return err
+		}
+		res, err := tx.DB().NewQuery(`DELETE FROM sync_render WHERE json_extract({:shapes}, '$.' || collection) IS NOT shape
+			OR NOT EXISTS (SELECT 1 FROM sync_feed f WHERE f.collection = sync_render.collection AND f.record_id = sync_render.record_id
+				AND f.bucket = {:all} AND f.seq = sync_render.seq AND f.op = 0)`).
+			Bind(dbx.Params{"shapes": string(raw), "all": BucketAll}).Execute()
+		if err != nil {
+			return fmt.Errorf("refresh renderings: %w", err)
+		}
+		dropped, _ = res.RowsAffected()
+		for _, cur := range all {
+			n, err := renderMissing(tx.DB(), cur.c, cur.expr, cur.shape)
+			if err != nil {
+				return err
+			}
+			stored += n
 		}
 		return nil
 	})

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/samenspel/samenspel/schema"
@@ -11,12 +13,11 @@ import (
 // hooks were not bound. A failure costs pulls speed, not correctness (they
 // render what the store lacks), so it is logged and the server starts.
 func refreshRenders(app core.App) {
+	start := time.Now()
 	dropped, stored, err := schema.RefreshRenders(app)
 	if err != nil {
 		app.Logger().Error("refresh the render store", "error", err.Error())
 		return
 	}
-	if dropped+stored > 0 {
-		app.Logger().Info("render store refreshed", "dropped", dropped, "stored", stored)
-	}
+	app.Logger().Info("render store checked", "dropped", dropped, "stored", stored, "took", time.Since(start).Round(time.Millisecond).String())
 }
