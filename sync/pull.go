@@ -46,6 +46,8 @@ type storedRender struct {
 	shape   int64
 	clients []byte
 	tail    []byte // "version":N,"record":{...}
+
+	sendable bool // renderPage: current, and this person may have it whole
 }
 
 // page is what one pull sends.

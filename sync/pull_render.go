@@ -41,7 +41,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	usable := storeUse{dev: dev, app: s.app, shapes: map[string]int64{}}
 	ids := map[string][]string{}     // to render
 	parents := map[string][]string{} // stored, whose clients are read from a parent row
-	for _, r := range p.rows {
+	for i, r := range p.rows {
 		if r.Op != 0 {
 			continue
 		}
@@ -49,6 +49,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 		if err != nil {
 			return PageEnd{}, err
 		}
+		p.rows[i].stored.sendable = ok
 		switch {
 		case !ok:
 			ids[r.Collection] = append(ids[r.Collection], r.RecordID)
@@ -96,8 +97,8 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 	var clients []string
 	for _, r := range p.rows {
 		k := recordKey{r.Collection, r.RecordID}
+		stored := r.Op == 0 && r.stored.sendable
 		rec, ok := records[k]
-		stored := !ok && r.Op == 0 && r.stored.tail != nil
 		if r.Op == 0 && !ok && !stored {
 			continue // cannot happen in one snapshot; never send a half change
 		}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/samenspel/samenspel/internal/accesslog"
 	"github.com/samenspel/samenspel/internal/servertest"
 	"github.com/samenspel/samenspel/schema"
 	fieldsync "github.com/samenspel/samenspel/sync"
@@ -180,4 +182,61 @@ func TestPullSendsTheRenderStore(t *testing.T) {
 		t.Fatalf("refresh: dropped %d, stored %d, %v; want 1, 1", dropped, stored, err)
 	}
 	mustStoreRight(t, app, "after the refresh")
+}
+
+// TestPullCountsClientsAsTheRecordsSay: the access log learns whose data a
+// pull delivered from the render store's clients (or, for photos and
+// steps, from their parent rows, read as the page is written) exactly as
+// reading each record's clients from the records says, for every person.
+func TestPullCountsClientsAsTheRecordsSay(t *testing.T) {
+	t.Parallel()
+	app, w := servertest.NewWorldApp(t)
+	svc := fieldsync.New(app, fieldsync.Config{})
+	for _, person := range []*core.Record{w.Coord, w.BegA, w.BegB, w.AdvAB, w.ClientA} {
+		dev := benchInProcessDevice(t, svc, person, "touch-"+person.Id)
+		got, want := accesslog.NewTouches(), accesslog.NewTouches()
+		var cursor string
+		for {
+			page := accesslog.NewTouches()
+			var buf bytes.Buffer
+			if err := svc.Pull(context.Background(), dev, fieldsync.PullRequest{Cursor: cursor, Limit: 5, Touched: page}, &buf); err != nil {
+				t.Fatal(err)
+			}
+			got.Merge(page)
+			var body struct {
+				Cursor  string `json:"cursor"`
+				HasMore bool   `json:"has_more"`
+				Changes []struct {
+					Collection string `json:"collection"`
+					ID         string `json:"id"`
+					Op         string `json:"op"`
+				} `json:"changes"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range body.Changes {
+				if c.Op != "upsert" {
+					continue
+				}
+				of, err := schema.ClientsOf(app.DB(), c.Collection, []string{c.ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, client := range of[c.ID] {
+					want.Add(client, accesslog.ActionRead, c.Collection, 1)
+				}
+			}
+			if cursor = body.Cursor; !body.HasMore {
+				break
+			}
+		}
+		g, wnt := got.Entries(accesslog.Entry{}), want.Entries(accesslog.Entry{})
+		if len(wnt) == 0 && person != w.AdvAB {
+			t.Fatalf("%s: the pull delivered no client's record; the test sees nothing", person.Id)
+		}
+		if !reflect.DeepEqual(g, wnt) {
+			t.Fatalf("%s: the pull counted\n %+v\nthe records say\n %+v", person.Id, g, wnt)
+		}
+	}
 }
