@@ -38,6 +38,7 @@ type metrics struct {
 	requests *prometheus.HistogramVec // sync API requests by endpoint and status
 	pullLag  prometheus.Histogram     // feed positions a pull's cursor stood behind the head
 	pullRows prometheus.Histogram     // changes a pull page delivered
+	pulled   *prometheus.CounterVec   // records pulls sent, by source (store, rendered)
 }
 
 func newMetrics(app core.App, ops OpsConfig, inFlight func() float64) *metrics {
@@ -59,8 +60,12 @@ func newMetrics(app core.App, ops OpsConfig, inFlight func() float64) *metrics {
 			Help:    "Changes delivered by one pull page.",
 			Buckets: []float64{0, 1, 10, 100, 500, 1000, 2500, 5000},
 		}),
+		pulled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "samenspel_sync_pull_records_total",
+			Help: "Records pulls sent, by source: store (as the render store keeps them) or rendered (from the records: accounts, records moved to a new bucket, a collection whose fields changed, team advisers).",
+		}, []string{"source"}),
 	}
-	m.reg.MustRegister(m.requests, m.pullLag, m.pullRows,
+	m.reg.MustRegister(m.requests, m.pullLag, m.pullRows, m.pulled,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{app: app},
@@ -90,6 +95,8 @@ func (m *metrics) observePull(st fieldsync.PullStats) {
 		m.pullLag.Observe(float64(st.Behind))
 	}
 	m.pullRows.Observe(float64(st.Rows))
+	m.pulled.WithLabelValues("store").Add(float64(st.Stored))
+	m.pulled.WithLabelValues("rendered").Add(float64(st.Rendered))
 }
 
 // middleware times every request of the sync API by its route. The error

@@ -76,6 +76,8 @@ func TestMetrics(t *testing.T) {
 		`samenspel_sync_pull_lag_changes_count 1`, // the fresh pull has no lag to tell
 		`samenspel_sync_pull_lag_changes_bucket{le="0"} 1`,
 		`samenspel_sync_pull_page_changes_count 2`,
+		`samenspel_sync_pull_records_total{source="rendered"} 2`, // the two clients' accounts of team A
+		`samenspel_sync_pull_records_total{source="store"} `,
 		`samenspel_feed_rows `,
 		`samenspel_feed_head_seq `,
 		`samenspel_photos_pending `,
@@ -88,6 +90,9 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("scrape lacks %q", want)
 		}
+	}
+	if strings.Contains(body, `samenspel_sync_pull_records_total{source="store"} 0`+"\n") {
+		t.Error("no record was pulled from the render store")
 	}
 	if strings.Contains(body, "samenspel_backup_lag_seconds") {
 		t.Error("backup lag gauge present without a backup")

@@ -59,7 +59,7 @@ type page struct {
 	reset   bool
 	behind  int64 // feed positions the incoming cursor stood behind the head
 
-	rendered int // records rendered from the records, not the render store
+	stored, rendered int // records sent from the render store, and rendered
 }
 
 // PageEnd is where a pull page leaves the device: the cursor the page
@@ -140,7 +140,7 @@ func (s *Service) PullPage(ctx context.Context, dev *Device, req PullRequest, wr
 		return err
 	}
 	if s.cfg.OnPull != nil {
-		s.cfg.OnPull(PullStats{Fresh: stats.reset, Behind: stats.behind, Rows: len(stats.rows), More: stats.hasMore, Rendered: stats.rendered})
+		s.cfg.OnPull(PullStats{Fresh: stats.reset, Behind: stats.behind, Rows: len(stats.rows), More: stats.hasMore, Stored: stats.stored, Rendered: stats.rendered})
 	}
 	return nil
 }

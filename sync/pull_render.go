@@ -126,6 +126,7 @@ func (s *Service) renderPage(tx *dbx.Tx, dev *Device, p *page, key []byte, buf *
 		}
 		writeChangeHead(buf, r.Collection, r.RecordID, "upsert")
 		if stored {
+			p.stored++
 			buf.WriteByte(',')
 			buf.Write(r.stored.tail)
 			buf.WriteByte('}')

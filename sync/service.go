@@ -66,10 +66,10 @@ type PullStats struct {
 	Behind int64
 	Rows   int  // changes the page delivered
 	More   bool // has_more: the device asks again at once
-	// Rendered is how many of the page's records were rendered from the
-	// records rather than sent as the render store keeps them
-	// (schema/render_store.go).
-	Rendered int
+	// Stored is how many of the page's records were sent as the render
+	// store keeps them (schema/render_store.go), Rendered how many were
+	// rendered from the records.
+	Stored, Rendered int
 }
 
 // Limits of the protocol.
