@@ -53,7 +53,6 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/samenspel/samenspel/schema"
-	fieldsync "github.com/samenspel/samenspel/sync"
 )
 
 func BenchmarkRenderStoreProbe(b *testing.B) {
@@ -64,7 +63,7 @@ func BenchmarkRenderStoreProbe(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if exprs[col], err = fieldsync.RecordJSON(c); err != nil {
+		if exprs[col], err = schema.RecordJSON(c, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -224,7 +224,7 @@ func benchScanJSON(b *testing.B, env *benchEnv) {
 }
 
 // benchScanType returns a struct type with a field for every field of c a
-// pull sends (the visible ones, as recordJSON picks them), typed as
+// pull sends (the visible ones, as schema.RecordJSON picks them), typed as
 // PocketBase stores it and tagged with its name, and the SELECT of those
 // columns.
 func benchScanType(c *core.Collection) (reflect.Type, string) {

@@ -25,10 +25,6 @@ func CanCreate(tx core.App, person *core.Record, r *core.Record) (bool, error) {
 	return canCreate(tx, r, schema.RequestInfo(person, "POST", body))
 }
 
-// RecordJSON is the SQL rendering of a collection's records as a pull
-// sends them to a person from whom nothing is hidden (BenchmarkRenderStoreProbe).
-func RecordJSON(c *core.Collection) (string, error) { return schema.RecordJSON(c, nil) }
-
 // GroupedPushes is how many pushes were committed in groups of more than
 // one (push_group.go).
 func (s *Service) GroupedPushes() int64 { return s.pushes.grouped.Load() }
