@@ -27,31 +27,51 @@ type renderPull struct {
 
 func (p renderPull) count(collection string) int { return len(p.records[collection]) }
 
+// pulledPage is one in-process pull page as a test reads it.
+type pulledPage struct {
+	Cursor  string `json:"cursor"`
+	HasMore bool   `json:"has_more"`
+	Changes []struct {
+		Collection string         `json:"collection"`
+		ID         string         `json:"id"`
+		Op         string         `json:"op"`
+		Record     map[string]any `json:"record"`
+	} `json:"changes"`
+}
+
+// pullPages follows a fresh pull of dev to its end, limit changes a page,
+// handing each page to seen; touched, if set, gives the page's access log
+// collector.
+func pullPages(t *testing.T, svc *fieldsync.Service, dev *fieldsync.Device, limit int, touched func() *accesslog.Touches, seen func(pulledPage)) {
+	t.Helper()
+	var cursor string
+	for {
+		req := fieldsync.PullRequest{Cursor: cursor, Limit: limit}
+		if touched != nil {
+			req.Touched = touched()
+		}
+		var buf bytes.Buffer
+		if err := svc.Pull(context.Background(), dev, req, &buf); err != nil {
+			t.Fatal(err)
+		}
+		var page pulledPage
+		if err := json.Unmarshal(buf.Bytes(), &page); err != nil {
+			t.Fatalf("page: %v: %s", err, buf.Bytes())
+		}
+		seen(page)
+		if cursor = page.Cursor; !page.HasMore {
+			return
+		}
+	}
+}
+
 func pullFresh(t *testing.T, app core.App, person *core.Record) renderPull {
 	t.Helper()
 	var stats []fieldsync.PullStats
 	svc := fieldsync.New(app, fieldsync.Config{OnPull: func(s fieldsync.PullStats) { stats = append(stats, s) }})
 	dev := benchInProcessDevice(t, svc, person, fmt.Sprintf("render-%s-%d", person.Id, len(person.Id)))
 	out := renderPull{records: map[string]map[string]map[string]any{}}
-	var cursor string
-	for {
-		var buf bytes.Buffer
-		if err := svc.Pull(context.Background(), dev, fieldsync.PullRequest{Cursor: cursor, Limit: 7}, &buf); err != nil {
-			t.Fatal(err)
-		}
-		var page struct {
-			Cursor  string `json:"cursor"`
-			HasMore bool   `json:"has_more"`
-			Changes []struct {
-				Collection string         `json:"collection"`
-				ID         string         `json:"id"`
-				Op         string         `json:"op"`
-				Record     map[string]any `json:"record"`
-			} `json:"changes"`
-		}
-		if err := json.Unmarshal(buf.Bytes(), &page); err != nil {
-			t.Fatalf("page: %v: %s", err, buf.Bytes())
-		}
+	pullPages(t, svc, dev, 7, nil, func(page pulledPage) {
 		for _, c := range page.Changes {
 			if c.Op != "upsert" {
 				continue
@@ -61,11 +81,7 @@ func pullFresh(t *testing.T, app core.App, person *core.Record) renderPull {
 			}
 			out.records[c.Collection][c.ID] = c.Record
 		}
-		cursor = page.Cursor
-		if !page.HasMore {
-			break
-		}
-	}
+	})
 	for _, s := range stats {
 		out.rendered += s.Rendered
 	}
@@ -195,26 +211,9 @@ func TestPullCountsClientsAsTheRecordsSay(t *testing.T) {
 	for _, person := range []*core.Record{w.Coord, w.BegA, w.BegB, w.AdvAB, w.ClientA} {
 		dev := benchInProcessDevice(t, svc, person, "touch-"+person.Id)
 		got, want := accesslog.NewTouches(), accesslog.NewTouches()
-		var cursor string
-		for {
-			page := accesslog.NewTouches()
-			var buf bytes.Buffer
-			if err := svc.Pull(context.Background(), dev, fieldsync.PullRequest{Cursor: cursor, Limit: 5, Touched: page}, &buf); err != nil {
-				t.Fatal(err)
-			}
+		var page *accesslog.Touches
+		pullPages(t, svc, dev, 5, func() *accesslog.Touches { page = accesslog.NewTouches(); return page }, func(body pulledPage) {
 			got.Merge(page)
-			var body struct {
-				Cursor  string `json:"cursor"`
-				HasMore bool   `json:"has_more"`
-				Changes []struct {
-					Collection string `json:"collection"`
-					ID         string `json:"id"`
-					Op         string `json:"op"`
-				} `json:"changes"`
-			}
-			if err := json.Unmarshal(buf.Bytes(), &body); err != nil {
-				t.Fatal(err)
-			}
 			for _, c := range body.Changes {
 				if c.Op != "upsert" {
 					continue
@@ -227,10 +226,7 @@ func TestPullCountsClientsAsTheRecordsSay(t *testing.T) {
 					want.Add(client, accesslog.ActionRead, c.Collection, 1)
 				}
 			}
-			if cursor = body.Cursor; !body.HasMore {
-				break
-			}
-		}
+		})
 		g, wnt := got.Entries(accesslog.Entry{}), want.Entries(accesslog.Entry{})
 		if len(wnt) == 0 && person != w.AdvAB {
 			t.Fatalf("%s: the pull delivered no client's record; the test sees nothing", person.Id)
