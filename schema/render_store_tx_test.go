@@ -3,6 +3,7 @@ package schema_test
 import (
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -46,5 +47,16 @@ func TestStoreRenderWritesInTheTransaction(t *testing.T) {
 	}
 	if n := count(); n != 0 {
 		t.Fatalf("after the rollback: %d rows, want 0", n)
+	}
+	// Outside a transaction, through dbx: the same row.
+	if err := schema.StoreRender(app.DB(), goals, w.GoalA.Id, 987654321); err != nil {
+		t.Fatal(err)
+	}
+	var change string
+	if err := app.DB().NewQuery("SELECT change FROM sync_render WHERE seq = 987654321 AND record_id = {:id}").Bind(map[string]any{"id": w.GoalA.Id}).Row(&change); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(change, w.GoalA.GetString("title")) {
+		t.Fatalf("stored outside a transaction: %s", change)
 	}
 }

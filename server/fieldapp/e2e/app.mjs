@@ -21,24 +21,21 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { check, launch, readStdin, serious } from '../../../internal/e2e/harness.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { isMFAConsole, isMFAResponse, logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const screens = [];
-const serious = {};
+const findings = {};
 const interrupted = { push: 0, photo: 0 };
 try {
   await run();
 } finally {
   await browser.close();
 }
-process.stdout.write(JSON.stringify({ screens, axe: serious, interrupted }));
+process.stdout.write(JSON.stringify({ screens, axe: findings, interrupted }));
 
 async function run() {
   const context = await browser.newContext({
@@ -258,9 +255,8 @@ async function run() {
 // fail the test) and takes a full-page screenshot at 360 px.
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws sticky bars mid-page
-  const res = await new AxeBuilder({ page }).analyze();
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) serious[name] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  const bad = serious(await new AxeBuilder({ page }).analyze());
+  if (bad.length) findings[name] = bad;
   await page.screenshot({ path: `${cfg.artifacts}/app-${name}.png`, fullPage: true });
   if (cfg.docShots) await docShot(page, name);
   screens.push(name);
@@ -275,14 +271,4 @@ async function docShot(page, name) {
 // normalise is the status bar's text with its white space collapsed.
 function normalise(text) {
   return String(text || '').replace(/\s+/g, ' ').trim();
-}
-
-function check(ok, msg) {
-  if (!ok) throw new Error(msg);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -15,17 +15,14 @@
 
 import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
+import { check, launch, readStdin, serious } from '../../../internal/e2e/harness.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const screens = [];
-const serious = {};
+const findings = {};
 const problems = [];
 let deviceId = '';
 let current = null;
@@ -37,7 +34,7 @@ try {
 } finally {
   await browser.close();
 }
-process.stdout.write(JSON.stringify({ screens, axe: serious, deviceId }));
+process.stdout.write(JSON.stringify({ screens, axe: findings, deviceId }));
 
 async function phone() {
   const context = await browser.newContext({
@@ -279,21 +276,10 @@ async function syncAndWait(page) {
 // fail the test) and takes a full-page screenshot at 360 px.
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws sticky bars mid-page
-  const res = await new AxeBuilder({ page }).analyze();
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) serious[name] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  const bad = serious(await new AxeBuilder({ page }).analyze());
+  if (bad.length) findings[name] = bad;
   await page.screenshot({ path: `${cfg.artifacts}/app-${name}.png`, fullPage: true });
   // For docs/screenshots: 360 CSS pixels wide, JPEG, small enough to keep.
   if (cfg.docShots) await page.screenshot({ path: `${cfg.docShots}/${name}.jpg`, fullPage: true, type: 'jpeg', quality: 70, scale: 'css' });
   screens.push(name);
-}
-
-function check(ok, msg) {
-  if (!ok) throw new Error(msg);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -9,17 +9,14 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { check, launch, readStdin, serious } from '../../../internal/e2e/harness.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { isMFAResponse, logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const reached = [];
-const serious = {};
+const findings = {};
 try {
   // Three at a time, each in its own context: one after the other took
   // minutes on a loaded machine.
@@ -28,7 +25,7 @@ try {
 } finally {
   await browser.close();
 }
-process.stdout.write(JSON.stringify({ reached, axe: serious }));
+process.stdout.write(JSON.stringify({ reached, axe: findings }));
 
 async function logIn(l) {
   const context = await browser.newContext({
@@ -61,11 +58,9 @@ async function logIn(l) {
     } else {
       await page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
     }
-    if (!serious[l.role]) {
+    if (!findings[l.role]) {
       await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws sticky bars mid-page
-      const res = await new AxeBuilder({ page }).analyze();
-      const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      serious[l.role] = bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      findings[l.role] = serious(await new AxeBuilder({ page }).analyze());
       await page.screenshot({ path: `${cfg.artifacts}/app-login-${l.role}.png`, fullPage: true });
       if (cfg.docShots && (l.role === 'teamadviseur' || l.role === 'coordinator')) {
         await page.screenshot({ path: `${cfg.docShots}/elsewhere-${l.role}.jpg`, fullPage: true, type: 'jpeg', quality: 70, scale: 'css' });
@@ -79,14 +74,4 @@ async function logIn(l) {
   } finally {
     await context.close();
   }
-}
-
-function check(ok, msg) {
-  if (!ok) throw new Error(msg);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
 }

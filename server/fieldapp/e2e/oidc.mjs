@@ -11,14 +11,11 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { check, enterMailedCode, launch, readStdin, serious, watchOIDCLogin } from '../../../internal/e2e/harness.mjs';
 import AxeBuilder from '@axe-core/playwright';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const axe = [];
 const context = await browser.newContext({
   viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
@@ -27,19 +24,7 @@ context.setDefaultTimeout(30_000);
 const page = await context.newPage();
 // The refusals this walk asks for: the stranger's 403, the begeleider's
 // 401 with an mfaId (the code still to come). Anything else is a problem.
-const expected = [403, 401];
-const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-let exchanges = 0; // auth-with-oauth2 requests
-page.on('request', (r) => { if (r.url().includes('/auth-with-oauth2')) exchanges++; });
-page.on('response', (r) => {
-  if (r.status() < 400) return;
-  if (r.url().includes('/auth-with-oauth2') && r.status() === expected[0]) { expected.shift(); return; }
-  problems.push(`HTTP ${r.status()} ${r.url()}`);
-});
-page.on('console', (m) => {
-  if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
-});
+const login = watchOIDCLogin(page, [403, 401]);
 try {
   await page.goto(`${cfg.url}/app/`);
   await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
@@ -52,7 +37,7 @@ try {
   await page.evaluate(() => sessionStorage.setItem('samenspel.oidc', JSON.stringify({ state: 'van-deze-tab', codeVerifier: 'v' })));
   await page.goto(`${cfg.url}/app/?code=code-van-een-ander&state=vervalst`);
   await page.getByRole('alert').filter({ hasText: 'lukte niet' }).waitFor();
-  check(exchanges === 0, `a code with a forged state was exchanged (${exchanges} requests)`);
+  check(login.exchanges === 0, `a code with a forged state was exchanged (${login.exchanges} requests)`);
   check(!new URL(page.url()).search, `the forged code stayed in the address: ${page.url()}`);
 
   // Someone the provider knows, Samenspel does not.
@@ -64,20 +49,16 @@ try {
   // The begeleider.
   await page.getByRole('button', { name: cfg.button, exact: true }).click();
   await page.getByText('Je bent ingelogd via je organisatie').waitFor();
-  check(expected.length === 0, `the provider's logins were not both answered: ${expected} left`);
+  check(login.expected.length === 0, `the provider's logins were not both answered: ${login.expected} left`);
   check(!new URL(page.url()).search, `the code stayed in the address: ${page.url()}`);
   await scan('e-mail step');
   await page.getByLabel('E-mailadres').fill(cfg.email);
   const otp = page.waitForResponse((r) => r.url().includes('/request-otp'));
   await page.getByRole('button', { name: 'Stuur de inlogcode', exact: true }).click();
-  const { otpId } = await (await otp).json();
-  const res = await fetch(`${cfg.url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
-  if (!res.ok) throw new Error(`no login code was mailed for OTP ${otpId}: ${res.status}`);
-  await page.getByLabel('Inlogcode uit de e-mail').fill(await res.text());
-  await page.getByRole('button', { name: 'Inloggen met code', exact: true }).click();
+  await enterMailedCode(page, cfg.url, otp);
   await page.getByRole('heading', { name: cfg.heading, level: 1, exact: true }).waitFor();
   await page.locator('#sync .last').filter({ hasText: 'Laatst gesynchroniseerd' }).waitFor();
-  check(problems.length === 0, problems.join('; '));
+  check(login.problems.length === 0, login.problems.join('; '));
 } catch (e) {
   await page.screenshot({ path: `${cfg.artifacts}/app-oidc-failure.png`, fullPage: true }).catch(() => {});
   throw e;
@@ -87,18 +68,5 @@ try {
 process.stdout.write(JSON.stringify({ axe }));
 
 async function scan(where) {
-  const res = await new AxeBuilder({ page }).analyze();
-  for (const v of res.violations) {
-    if (v.impact === 'serious' || v.impact === 'critical') axe.push(`${where}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  }
-}
-
-function check(ok, msg) {
-  if (!ok) throw new Error(msg);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
+  for (const finding of serious(await new AxeBuilder({ page }).analyze())) axe.push(`${where}: ${finding}`);
 }

@@ -9,14 +9,11 @@
 // Output (JSON on stdout): { ms: [per reload] }
 
 import { chromium } from 'playwright-core';
+import { launch, readStdin } from '../../../internal/e2e/harness.mjs';
 import { logInStaff } from './staff-login.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const ms = [];
 try {
   const context = await browser.newContext({
@@ -50,9 +47,3 @@ try {
   await browser.close();
 }
 process.stdout.write(JSON.stringify({ ms }));
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -1,8 +1,9 @@
 // A staff login has a second step: PocketBase answers the password with
 // 401 and an mfaId, the app asks for a code by e-mail and the person types
-// it. The Go test keeps every mailed code and serves it at /_test/otp
-// (internal/servertest, OTPPath); typeLoginCode reads it there as a
-// person reads their mail, and types it in.
+// it (enterMailedCode reads it where the Go test keeps it, as a person
+// reads their mail, and types it in).
+
+import { enterMailedCode } from '../../../internal/e2e/harness.mjs';
 
 // mfaStep counts the 401s a script expects from auth-with-password (one
 // per staff login), so they are not reported as problems.
@@ -36,9 +37,5 @@ export async function logInStaff(page, url, email, password) {
   await page.getByLabel('Wachtwoord').fill(password);
   const otp = page.waitForResponse((r) => r.url().includes('/request-otp'));
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  const { otpId } = await (await otp).json();
-  const res = await fetch(`${url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
-  if (!res.ok) throw new Error(`no login code was mailed for OTP ${otpId}: ${res.status}`);
-  await page.getByLabel('Inlogcode uit de e-mail').fill(await res.text());
-  await page.getByRole('button', { name: 'Inloggen met code' }).click();
+  await enterMailedCode(page, url, otp);
 }

@@ -10,13 +10,10 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { check, enterMailedCode, launch, readStdin } from '../../../internal/e2e/harness.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 let rows = 0;
 try {
   // Password and code.
@@ -70,21 +67,7 @@ async function open(expected) {
 }
 
 async function typeCode(page, otp) {
-  const { otpId } = await (await otp).json();
-  const res = await fetch(`${cfg.url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
-  if (!res.ok) throw new Error(`no login code was mailed for OTP ${otpId}: ${res.status}`);
-  await page.getByLabel('Inlogcode uit de e-mail').fill(await res.text());
-  await page.getByRole('button', { name: 'Inloggen met code', exact: true }).click();
+  await enterMailedCode(page, cfg.url, otp);
   await page.getByLabel('Cliënt (id)').waitFor();
   page.check();
-}
-
-function check(ok, msg) {
-  if (!ok) throw new Error(msg);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -8,13 +8,10 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { launch, mailedCode, readStdin } from '../../../internal/e2e/harness.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const out = { codeAsked: false, loggedIn: false };
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -34,9 +31,7 @@ try {
   const code = page.locator('#otp_password');
   await code.waitFor();
   out.codeAsked = true;
-  const res = await fetch(`${cfg.url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
-  if (!res.ok) throw new Error(`no login code was mailed for OTP ${otpId}: ${res.status}`);
-  await code.fill(await res.text());
+  await code.fill(await mailedCode(cfg.url, otpId));
   const second = page.waitForResponse((r) => r.url().includes('/api/collections/_superusers/auth-with-otp'));
   await code.press('Enter');
   const done = await second;
@@ -48,9 +43,3 @@ try {
   await browser.close();
 }
 process.stdout.write(JSON.stringify(out));
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
-}

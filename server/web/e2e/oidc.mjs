@@ -9,32 +9,17 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { check, enterMailedCode, launch, readStdin, watchOIDCLogin } from '../../../internal/e2e/harness.mjs';
 
 const cfg = JSON.parse(await readStdin());
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   // The refusals this walk asks for: the stranger's 403, the adviser's
   // 401 with an mfaId (the code still to come).
-  const expected = [403, 401];
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  let exchanges = 0; // auth-with-oauth2 requests
-  page.on('request', (r) => { if (r.url().includes('/auth-with-oauth2')) exchanges++; });
-  page.on('response', (r) => {
-    if (r.status() < 400) return;
-    if (r.url().includes('/auth-with-oauth2') && r.status() === expected[0]) { expected.shift(); return; }
-    problems.push(`HTTP ${r.status()} ${r.url()}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
+  const login = watchOIDCLogin(page, [403, 401]);
 
   await page.goto(`${cfg.url}/review/`);
   // A link with someone else's code, while this tab waits for its own
@@ -42,7 +27,7 @@ try {
   await page.evaluate(() => sessionStorage.setItem('samenspel.review.oidc', JSON.stringify({ state: 'van-deze-tab', codeVerifier: 'v' })));
   await page.goto(`${cfg.url}/review/?code=code-van-een-ander&state=vervalst`);
   await page.locator('#login-error').filter({ hasText: 'lukte niet' }).waitFor();
-  check(exchanges === 0, `a code with a forged state was exchanged (${exchanges} requests)`);
+  check(login.exchanges === 0, `a code with a forged state was exchanged (${login.exchanges} requests)`);
   check(!new URL(page.url()).search, `the forged code stayed in the address: ${page.url()}`);
 
   const button = page.getByRole('button', { name: cfg.button, exact: true });
@@ -52,30 +37,16 @@ try {
 
   await page.getByRole('button', { name: cfg.button, exact: true }).click();
   await page.getByText('Je bent ingelogd via je organisatie').waitFor();
-  check(expected.length === 0, `the provider's logins were not both answered: ${expected} left`);
+  check(login.expected.length === 0, `the provider's logins were not both answered: ${login.expected} left`);
   check(!new URL(page.url()).search, `the code stayed in the address: ${page.url()}`);
   check(!(await button.isVisible()), 'the provider button still shows on the e-mail step');
   await page.locator('#oidc-email').fill(cfg.email);
   const otp = page.waitForResponse((r) => r.url().includes('/request-otp'));
   await page.getByRole('button', { name: 'Stuur de inlogcode', exact: true }).click();
-  const { otpId } = await (await otp).json();
-  const res = await fetch(`${cfg.url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
-  if (!res.ok) throw new Error(`no login code was mailed for OTP ${otpId}: ${res.status}`);
-  await page.getByLabel('Inlogcode uit de e-mail').fill(await res.text());
-  await page.getByRole('button', { name: 'Inloggen met code', exact: true }).click();
+  await enterMailedCode(page, cfg.url, otp);
   await page.getByRole('heading', { name: 'Teamreview', level: 1 }).waitFor();
-  check(problems.length === 0, problems.join('; '));
+  check(login.problems.length === 0, login.problems.join('; '));
 } finally {
   await browser.close();
 }
 process.stdout.write(JSON.stringify({ reached: true }));
-
-function check(ok, msg) {
-  if (!ok) throw new Error(msg);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
-}

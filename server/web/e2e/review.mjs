@@ -11,23 +11,16 @@
 // Any failed check throws: the message goes to stderr and the exit code is 1.
 
 import { chromium } from 'playwright-core';
+import { check, launch, mailedCode, readStdin } from '../../../internal/e2e/harness.mjs';
 
 const cfg = JSON.parse(await readStdin());
-
-// Flags this machine needs: without the background-networking ones
-// Chromium keeps dialling out to a network that is closed. Playwright
-// gives every launch a fresh temporary user-data-dir.
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
-];
 
 const VIEWPORTS = [
   { name: 'laptop', viewport: { width: 1280, height: 800 }, kind: 'question', label: 'Vraag', about: { safari: cfg.safari } },
   { name: 'phone', viewport: { width: 390, height: 844 }, kind: 'suggestion', label: 'Suggestie', about: { observation: cfg.observation }, mobile: true },
 ];
 
-const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS, timeout: 60_000 });
+const browser = await launch(chromium, cfg.chromium);
 const runs = [];
 try {
   for (const v of VIEWPORTS) runs.push(await run(v));
@@ -100,9 +93,7 @@ async function run(v) {
   // The second step: the code from the e-mail, which the Go test keeps
   // and serves at /_test/otp (internal/servertest, OTPPath).
   const { otpId } = await (await otp).json();
-  const mailed = await fetch(`${cfg.url}/_test/otp?otpId=${encodeURIComponent(otpId)}`);
-  check(mailed.ok, `${v.name}: no login code was mailed (${mailed.status})`);
-  const code = await mailed.text();
+  const code = await mailedCode(cfg.url, otpId);
   await page.getByLabel('Inlogcode uit de e-mail', { exact: true }).fill(`${(Number(code[0]) + 1) % 10}${code.slice(1)}`); // one digit off
   Object.assign(allowed, { response: allowed.response + 1, console: allowed.console + 1 });
   const wrongCode = page.waitForResponse((r) => r.url().includes('/auth-with-otp'));
@@ -227,14 +218,4 @@ function share(v) {
 function wordRE(name) {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])`, 'u');
-}
-
-function check(ok, message) {
-  if (!ok) throw new Error(message);
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
 }
